@@ -1,0 +1,46 @@
+# Two commands set everything up on a fresh machine: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+OUT    := out
+SHARED ?= ../shared/drafts
+
+.PHONY: run test lint bench install clean sample-drafts
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# The main job on the bundled sample drafts.
+run: $(STAMP)
+	@mkdir -p $(OUT)
+	@for draft in drafts/sample-v1.pdf drafts/sample-v2.pdf drafts/sample-v3.pdf; do \
+		name=$$(basename $$draft .pdf); \
+		$(BIN)/cop-diff outline $$draft --format text > $(OUT)/$$name.outline.txt || exit 2; \
+		$(BIN)/cop-diff outline $$draft --format json > $(OUT)/$$name.outline.json || exit 2; \
+		echo "wrote $(OUT)/$$name.outline.txt and $(OUT)/$$name.outline.json"; \
+	done
+
+test: $(STAMP)
+	$(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check cop_diff tests scripts
+	$(BIN)/ruff format --check cop_diff tests scripts
+	$(BIN)/mypy
+
+# Filled by the performance issue; for now it times the outline of the real drafts.
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py $(SHARED)
+
+# Re-print the sample drafts from their sources (needs fpdf2, a test extra).
+sample-drafts: $(STAMP)
+	$(BIN)/python scripts/build_sample_drafts.py
+
+clean:
+	rm -rf $(VENV) $(OUT) build dist *.egg-info

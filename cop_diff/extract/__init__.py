@@ -1,0 +1,56 @@
+"""Extraction: turn a draft file (PDF, HTML, plain text or Markdown) into a ``Document``."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from cop_diff.errors import InputError
+from cop_diff.model import Document, SourceFormat
+
+HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+
+
+def sniff_format(path: Path, head: bytes) -> SourceFormat:
+    """Decide the format from the first bytes, falling back to the file name."""
+    if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
+        return "pdf"
+    lowered = head[:2048].lower().lstrip(b"\xef\xbb\xbf \t\r\n")
+    if path.suffix.lower() in HTML_SUFFIXES or lowered.startswith((b"<!doctype html", b"<html")):
+        return "html"
+    if path.suffix.lower() == ".pdf":
+        raise InputError("not a PDF file (no %PDF header); is it the right file?", path=str(path))
+    return "text"
+
+
+def read_input(path: Path) -> bytes:
+    if not path.exists():
+        raise InputError("no such file", path=str(path))
+    if path.is_dir():
+        raise InputError("is a directory, not a draft file", path=str(path))
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise InputError(f"cannot read: {error.strerror}", path=str(path)) from error
+    if not data.strip():
+        raise InputError("the file is empty", path=str(path))
+    return data
+
+
+def extract(path: Path) -> Document:
+    """Read a draft and return its blocks in reading order."""
+    data = read_input(path)
+    source_format = sniff_format(path, data[:4096])
+    digest = hashlib.sha256(data).hexdigest()
+    if source_format == "pdf":
+        from cop_diff.extract.pdf import extract_pdf
+
+        return extract_pdf(data, source=str(path), sha256=digest)
+    if source_format == "html":
+        from cop_diff.extract.html import extract_html
+
+        return extract_html(data, source=str(path), sha256=digest)
+    from cop_diff.extract.text import extract_text
+
+    return extract_text(data, source=str(path), sha256=digest)

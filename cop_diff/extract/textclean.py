@@ -1,0 +1,126 @@
+"""Text clean-up shared by every extractor: one place, so PDF, HTML and text agree.
+
+Pure functions on strings. The PDF-specific work (running headers, page numbers,
+line-end hyphenation across lines) lives in ``pdf.py``; this module only knows text.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from cop_diff.model import BoxKind
+
+# Ligatures and presentation forms that PDF fonts emit as single glyphs.
+_LIGATURES = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",
+    "\ufb06": "st",
+    "\u0132": "IJ",
+    "\u0133": "ij",
+}
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+# Control characters other than tab and newline, zero-width characters and the soft hyphen.
+_INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff]")
+
+BULLET_GLYPHS = "•◦▪▫■□●○‣⁃∙·–—-*\uf0b7\uf0a7\uf076\uf0d8\uf0fc"
+"""Glyphs used as bullets. Private-use code points are Symbol/Wingdings bullets."""
+
+_BULLET = re.compile(rf"^\s*([{re.escape(BULLET_GLYPHS)}])\s+(?=\S)")
+_ENUMERATOR = re.compile(
+    r"""^\s*(
+        \((?:[0-9]{1,3}|[a-z]{1,2}|[ivxlc]{1,6}|[A-Z])\)   # (1) (a) (iv) (A)
+      | (?:[0-9]{1,3}|[a-z]|[ivxlc]{1,6}|[A-Z])\)          # 1) a) iv)
+      | (?:[0-9]{1,3}|[a-z]|[ivxlc]{1,6})\.(?=\s)            # 1. a. iv.
+    )\s+(?=\S)""",
+    re.VERBOSE,
+)
+
+
+def normalize_text(text: str) -> str:
+    """Expand ligatures, drop invisible characters and collapse runs of whitespace."""
+    for ligature, letters in _LIGATURES.items():
+        text = text.replace(ligature, letters)
+    text = _INVISIBLE.sub("", text)
+    text = _SPACES.sub(" ", text.replace("\r", " ").replace("\n", " "))
+    return text.strip()
+
+
+def split_list_marker(text: str) -> tuple[str | None, str]:
+    """Split a leading bullet or enumerator from a line: "(a) foo" -> ("(a)", "foo")."""
+    match = _BULLET.match(text) or _ENUMERATOR.match(text)
+    if not match:
+        return None, text
+    marker = match.group(1).strip()
+    if marker in BULLET_GLYPHS or (len(marker) == 1 and not marker.isalnum()):
+        marker = "•"
+    return marker, text[match.end() :]
+
+
+def marker_number(marker: str) -> str | None:
+    """The ordinal a list marker prints, without punctuation: "(a)" -> "a"; bullets -> None."""
+    core = marker.strip("().")
+    return core if core and core.isalnum() else None
+
+
+def join_hyphenated(first: str, second: str) -> str:
+    """Join two consecutive lines, mending a word hyphenated across the line end.
+
+    "imple-" + "mentation" -> "implementation", but "risk-" + "Based" and
+    "third-" + "party" keep their hyphen when the continuation reads as a compound
+    (capital letter, or both halves are words in the hyphen-compound sense: we keep
+    the hyphen when the second half starts with an upper-case letter or a digit).
+    """
+    first = first.rstrip()
+    second = second.lstrip()
+    if not first:
+        return second
+    if not second:
+        return first
+    if first.endswith("-") and len(first) > 1 and first[-2].isalpha():
+        if second[0].islower():
+            return first[:-1] + second
+        return first + second
+    return first + " " + second
+
+
+def is_dotted_leader_line(text: str) -> bool:
+    """A table-of-contents line: title, a run of leader dots, a page number."""
+    return bool(re.search(r"(?:\.\s?){4,}\s*\d{1,4}\s*$", text) or re.search(r"…{2,}\s*\d{1,4}\s*$", text))
+
+
+def strip_accents(text: str) -> str:
+    """"Sécurité" -> "Securite"; used only for matching, never for output."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+# Box titles, most specific first. Matching is case-insensitive on the start of the title.
+_BOX_TITLES: tuple[tuple[str, BoxKind], ...] = (
+    (r"legal text", "legal"),
+    (r"potential material for (?:a )?future recital", "recital"),
+    (r"recitals?\b", "recital"),
+    (r"explanation of changes", "explanatory"),
+    (r"summary of changes", "explanatory"),
+    (r"explanatory (?:box|note)", "explanatory"),
+    (r"(?:potential |suggested )?key performance indicators?\b", "kpi"),
+    (r"(?:potential |suggested )?kpis?\b", "kpi"),
+    (r"information box", "info"),
+    (r"open questions?\b", "faq"),
+    (r"questions? for (?:stakeholders|consultation)", "faq"),
+    (r"frequently asked questions", "faq"),
+)
+_BOX_TITLE_PATTERNS = tuple((re.compile(p, re.IGNORECASE), kind) for p, kind in _BOX_TITLES)
+
+
+def classify_box_title(title: str) -> BoxKind | None:
+    """The kind of box a title announces ("LEGAL TEXT" -> "legal"), or ``None``."""
+    title = title.strip().lstrip("#>*_ ").strip()
+    for pattern, kind in _BOX_TITLE_PATTERNS:
+        if pattern.match(title):
+            return kind
+    return None

@@ -1,0 +1,141 @@
+"""The data passed between pipeline stages: frozen dataclasses, nothing else.
+
+extract -> ``Document`` (a flat sequence of ``Block``s, each made of ``Line``s)
+segment -> ``Outline`` (a tree of ``Provision``s, stored flat with parent ids)
+
+This module imports nothing from the rest of the package.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+SourceFormat = Literal["pdf", "html", "text"]
+
+BlockKind = Literal["heading", "paragraph", "list-item"]
+"""How a block presents itself on the page, before any reading of its words."""
+
+BoxKind = Literal["legal", "recital", "explanatory", "info", "kpi", "faq", "box"]
+"""Boxes the extractors recognise by their markup or shading.
+
+``legal``: quoted legal text; ``recital``: recitals and "Potential material for
+future Recital"; ``explanatory``: "Explanation of changes" and "Summary of changes";
+``info``: information boxes from an authority; ``kpi``: KPI suggestions; ``faq``:
+questions and answers; ``box``: a shaded or framed box of unknown purpose.
+"""
+
+DropReason = Literal["header", "footer", "page-number", "toc", "chrome", "empty"]
+
+
+@dataclass(frozen=True)
+class Line:
+    """One printed line of a PDF page, as pdfminer.six laid it out."""
+
+    text: str
+    page: int
+    """1-based page number."""
+    x0: float
+    top: float
+    """Distance from the top of the page to the top of the line, in points."""
+    x1: float
+    bottom: float
+    size: float
+    """Font size (points) of most of the line's characters."""
+    bold: bool
+    italic: bool
+
+
+@dataclass(frozen=True)
+class Block:
+    """A paragraph-like unit of text: a heading, a paragraph or one list item.
+
+    Extractors produce blocks in reading order, with their text already cleaned:
+    ligatures expanded, line-end hyphenation joined, bullet glyphs moved to ``marker``,
+    whitespace collapsed.
+    """
+
+    text: str
+    kind: BlockKind
+    page: int | None = None
+    """1-based page where the block starts (PDF only)."""
+    level: int = 0
+    """For headings, 1 is the most prominent; for list items, the nesting depth (1 = top)."""
+    marker: str | None = None
+    """List marker as printed: "•", "(a)", "1.", "(iv)". ``None`` if not a list item."""
+    box: BoxKind | None = None
+    """The kind of box the block sits in, or ``None`` for running text."""
+    box_id: int | None = None
+    """Blocks of one box share a ``box_id`` (unique in the document)."""
+    size: float = 0.0
+    """Font size in points (PDF); 0 where the format has none."""
+    bold: bool = False
+    italic: bool = False
+    lines: tuple[Line, ...] = ()
+    """The PDF lines the block was made from; empty for other formats."""
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """Text the extractor removed because it is not the draft's own words."""
+
+    text: str
+    reason: DropReason
+    page: int | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """An extracted draft: its blocks in reading order and what was dropped."""
+
+    source: str
+    format: SourceFormat
+    sha256: str
+    pages: int | None
+    blocks: tuple[Block, ...]
+    dropped: tuple[Dropped, ...] = ()
+    title: str | None = None
+
+
+@dataclass(frozen=True)
+class Provision:
+    """One node of a draft's tree of provisions."""
+
+    id: str
+    """Unique within the document, stable for the same input (e.g. "commitment-II.13")."""
+    label: str
+    """As printed, without trailing punctuation: "Commitment 18", "Measure II.6.3", "(a)"."""
+    kind: str
+    """section, commitment, measure, sub-measure, recital, appendix, list-item, kpi, box, paragraph, ..."""
+    number: str | None
+    """The number as printed ("18", "II.6.3", "a"), or ``None``."""
+    heading: str
+    """The provision's title ("Whistleblowing protections"), or "" if it has none."""
+    text: str
+    """The provision's own text, not including its children's."""
+    parent: str | None
+    """``id`` of the enclosing provision, ``None`` at the top level."""
+    binding: bool
+    """True for operative commitment and measure text and its list items."""
+    page: int | None = None
+    depth: int = 0
+    """0 for top-level provisions."""
+
+
+@dataclass(frozen=True)
+class Outline:
+    """A segmented draft: its provisions in document order, parents before children."""
+
+    document: Document
+    profile: str
+    """Name of the numbering profile that was detected (or "generic")."""
+    provisions: tuple[Provision, ...] = field(default_factory=tuple)
+
+    def children(self, provision_id: str | None) -> tuple[Provision, ...]:
+        return tuple(p for p in self.provisions if p.parent == provision_id)
+
+    def by_id(self, provision_id: str) -> Provision:
+        for provision in self.provisions:
+            if provision.id == provision_id:
+                return provision
+        raise KeyError(provision_id)
