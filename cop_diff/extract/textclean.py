@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping
 
 from cop_diff.model import BoxKind
 
@@ -67,13 +69,21 @@ def marker_number(marker: str) -> str | None:
     return core if core and core.isalnum() else None
 
 
-def join_hyphenated(first: str, second: str) -> str:
+# Prefixes that form compounds with a hyphen: "non-" + "binding" keeps its hyphen.
+_COMPOUND_PREFIXES = frozenset(
+    "anti co counter cross de ex inter intra multi non over post pre pro re self semi "
+    "sub super un under well".split()
+)
+
+
+def join_hyphenated(first: str, second: str, vocabulary: Mapping[str, int] | None = None) -> str:
     """Join two consecutive lines, mending a word hyphenated across the line end.
 
-    "imple-" + "mentation" -> "implementation", but "risk-" + "Based" and
-    "third-" + "party" keep their hyphen when the continuation reads as a compound
-    (capital letter, or both halves are words in the hyphen-compound sense: we keep
-    the hyphen when the second half starts with an upper-case letter or a digit).
+    Most line-end hyphens in policy drafts are real ("general-" + "purpose"), so the
+    hyphen is dropped only on evidence that the word was split by the typesetter: the
+    joined word occurs elsewhere in the document, or the second half is no word of its
+    own ("imple-" + "mentation"). ``vocabulary`` counts the document's lower-cased
+    words (see ``word_counts``); without it only the shape of the halves decides.
     """
     first = first.rstrip()
     second = second.lstrip()
@@ -81,11 +91,42 @@ def join_hyphenated(first: str, second: str) -> str:
         return second
     if not second:
         return first
-    if first.endswith("-") and len(first) > 1 and first[-2].isalpha():
-        if second[0].islower():
-            return first[:-1] + second
+    if not (first.endswith("-") and len(first) > 1 and first[-2].isalpha()):
+        return first + " " + second
+    head = re.search(r"([A-Za-z\u00C0-\u024F]+)-$", first)
+    tail = re.match(r"[A-Za-z\u00C0-\u024F]+", second)
+    if not head or not tail or not second[0].islower():
         return first + second
-    return first + " " + second
+    left, right = head.group(1).lower(), tail.group(0).lower()
+    words = vocabulary or {}
+    if words.get(f"{left}-{right}", 0) or left in _COMPOUND_PREFIXES:
+        return first + second
+    if words.get(left + right, 0):
+        return first[:-1] + second
+    if words.get(left, 0) and words.get(right, 0):
+        return first + second
+    return first[:-1] + second
+
+
+_WORD = re.compile(r"[A-Za-z\u00C0-\u024F]+(?:-[A-Za-z\u00C0-\u024F]+)*")
+
+
+def word_counts(lines: Iterable[str]) -> Counter[str]:
+    """Lower-cased words of the document and of each part of its hyphenated words.
+
+    A word ending a line with a hyphen is not counted: it is what is being decided.
+    """
+    counts: Counter[str] = Counter()
+    for line in lines:
+        line = line.rstrip()
+        for match in _WORD.finditer(line):
+            if match.end() < len(line) and line[match.end()] == "-":
+                continue  # the line-end fragment
+            word = match.group(0).lower()
+            counts[word] += 1
+            if "-" in word:
+                counts.update(word.split("-"))
+    return counts
 
 
 def is_dotted_leader_line(text: str) -> bool:
@@ -104,7 +145,7 @@ _BOX_TITLES: tuple[tuple[str, BoxKind], ...] = (
     (r"legal text", "legal"),
     (r"potential material for (?:a )?future recital", "recital"),
     (r"recitals?\b", "recital"),
-    (r"explanation of changes", "explanatory"),
+    (r"explanation of (?:the )?changes", "explanatory"),
     (r"summary of changes", "explanatory"),
     (r"explanatory (?:box|note)", "explanatory"),
     (r"(?:potential |suggested )?key performance indicators?\b", "kpi"),

@@ -1,0 +1,82 @@
+"""The command line: a thin shell over the library (extract, segment, render)."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from cop_diff import __version__
+from cop_diff.errors import CopDiffError, ExitCode
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def reports_errors(command: F) -> F:
+    """Turn a ``CopDiffError`` into one line on stderr and its exit code; no traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        debug = click.get_current_context().find_root().params.get("debug", False)
+        try:
+            return command(*args, **kwargs)
+        except CopDiffError as error:
+            if debug:
+                raise
+            click.echo(f"cop-diff: error: {error}", err=True)
+            sys.exit(int(error.exit_code))
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cop-diff")
+@click.option("--debug", is_flag=True, help="Show a traceback on errors.")
+def main(debug: bool) -> None:
+    """Find what got weaker between two drafts of a code of practice."""
+
+
+@main.command()
+@click.argument("draft", type=click.Path(path_type=Path))
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json", "html"]),
+    default="text",
+    show_default=True,
+    help="text: an indented tree; json: {\"provisions\": [...]}; html: a browsable page.",
+)
+@click.option(
+    "--profile",
+    "profile_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra numbering profile (TOML); may be repeated.",
+)
+@reports_errors
+def outline(draft: Path, output_format: str, profile_files: tuple[Path, ...]) -> None:
+    """Print the tree of provisions recognised in DRAFT (PDF, HTML, text or Markdown).
+
+    \b
+    Example:
+        cop-diff outline drafts/sample-v2.pdf
+        cop-diff outline drafts/sample-v3.pdf --format json > outline.json
+    """
+    from cop_diff.extract import extract
+    from cop_diff.outline import render_outline
+    from cop_diff.profiles import load_profiles, load_vocabulary
+    from cop_diff.segment import SegmentSettings, segment
+
+    settings = SegmentSettings(load_profiles(profile_files), load_vocabulary())
+    result = segment(extract(draft), settings)
+    click.echo(render_outline(result, output_format), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+__all__ = ["ExitCode", "main"]
