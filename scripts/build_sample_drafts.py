@@ -12,7 +12,7 @@ The sources follow the Markdown convention of cop-diff's Markdown reader:
 
 The PDF adds what a printed draft has and the source does not: a running header
 "DRAFT DOCUMENT", a "N / M" page footer, a table of contents with dotted leaders after the
-opening statement, shaded boxes, justified text with hanging-indented list items, and
+opening statement (laid out twice, so that it shows the final page numbers), shaded boxes, justified text with hanging-indented list items, and
 hyphenation of a few long words at line ends (soft hyphens inserted from HYPHENATION below, so
 the sources stay free of invisible characters).
 
@@ -31,7 +31,6 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from fpdf import FPDF
-from fpdf.outline import OutlineSection
 
 ROOT = Path(__file__).resolve().parent.parent
 VERSIONS = ("sample-v1", "sample-v2", "sample-v3")
@@ -39,8 +38,8 @@ CREATION_DATE = datetime(2026, 1, 1, tzinfo=UTC)
 
 FONT = "Times"  # core font; text is encoded as cp1252 (see FPDF.core_fonts_encoding)
 BODY_SIZE = 11.0
-LINE_H = 4.8  # mm, body line height
-PARA_GAP = 2.4  # mm between paragraphs
+LINE_H = 4.6  # mm, body line height
+PARA_GAP = 2.2  # mm between paragraphs
 ITEM_GAP = 1.0  # mm between list items
 LIST_INDENT = 7.0  # mm, hanging indent of a list item (per nesting level)
 BOX_PAD = 3.0  # mm, inner padding of a box
@@ -168,34 +167,13 @@ class DraftPDF(FPDF):
         self.cell(0, 5, f"{self.page_no()} / {{nb}}", align="C")
 
 
-def render_toc(pdf: FPDF, outline: list[OutlineSection]) -> None:
-    """Table of contents with dotted leaders; called by fpdf2 once page numbers are known."""
-    pdf.set_x(pdf.l_margin)
-    pdf.set_font(FONT, "B", 14)
-    pdf.cell(0, 8, "Table of contents", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(3)
-    width = pdf.epw
-    for section in outline:
-        if section.name == "Opening statement":
-            continue
-        indent = 6.0 * section.level
-        pdf.set_font(FONT, "B" if section.level == 0 else "", 10.5 if section.level else 11)
-        page = str(section.page_number)
-        page_w = pdf.get_string_width(page) + 1
-        room = width - indent - page_w - pdf.get_string_width(section.name + "  ")
-        dots = "." * max(3, int(room / pdf.get_string_width(".")))
-        pdf.set_x(pdf.l_margin + indent)
-        pdf.cell(width - indent - page_w, 5.6, f"{section.name} {dots}")
-        pdf.cell(page_w, 5.6, page, align="R", new_x="LMARGIN", new_y="NEXT")
-        if section.level == 0:
-            pdf.ln(0.6)
-
-
 class Renderer:
     """Lays out parsed blocks on a DraftPDF."""
 
-    def __init__(self, pdf: DraftPDF) -> None:
+    def __init__(self, pdf: DraftPDF, pages: dict[str, int]) -> None:
         self.pdf = pdf
+        self.toc_pages = pages  # heading -> page, from the previous pass (empty on the first)
+        self.heading_pages: dict[str, int] = {}  # heading -> page, in this pass
 
     # -- measuring ---------------------------------------------------------------------------
 
@@ -264,6 +242,9 @@ class Renderer:
         elif pdf.get_y() > pdf.t_margin + 1:
             pdf.ln(before)
         pdf.start_section(text, level=level)
+        if text in self.heading_pages:
+            raise SourceError(f"duplicate heading {text!r}")
+        self.heading_pages[text] = pdf.page_no()
         pdf.set_font(FONT, "B", size)
         pdf.multi_cell(0, size * 0.5, text, align="L", new_x="LMARGIN")
         pdf.ln(after)
@@ -296,10 +277,35 @@ class Renderer:
 
     def title(self, text: str) -> None:
         pdf = self.pdf
-        pdf.ln(18)
+        pdf.ln(10)
         pdf.set_font(FONT, "B", 20)
         pdf.multi_cell(0, 9, text, align="C", new_x="LMARGIN")
-        pdf.ln(12)
+        pdf.ln(8)
+
+    def toc(self, blocks: list[Block]) -> None:
+        """Table of contents with dotted leaders, flowing like body text.
+
+        Page numbers come from the previous pass; on the first pass they are "0", which has
+        the width of any other digit, so both passes lay out identically.
+        """
+        pdf = self.pdf
+        entries = [(b.text, 0 if b.kind == "h2" else 1) for b in blocks if b.kind in ("h2", "h3")]
+        pdf.ln(4)
+        pdf.set_font(FONT, "B", 14)
+        pdf.cell(0, 7, "Table of contents", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(2)
+        width = pdf.epw
+        for name, level in entries:
+            indent = 6.0 * level
+            pdf.set_font(FONT, "" if level else "B", 10.5 if level else 11)
+            page = str(self.toc_pages.get(name, 0))
+            page_w = pdf.get_string_width(page) + 1
+            room = width - indent - page_w - pdf.get_string_width(name + "  ")
+            dots = "." * max(3, int(room / pdf.get_string_width(".")))
+            pdf.set_x(pdf.l_margin + indent)
+            pdf.cell(width - indent - page_w, 5, f"{name} {dots}")
+            pdf.cell(page_w, 5, page, align="R", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(PARA_GAP)
 
     def render(self, blocks: list[Block]) -> None:
         pdf = self.pdf
@@ -309,8 +315,7 @@ class Renderer:
                 self.title(block.text)
             elif block.kind == "h2":
                 if toc_pending:
-                    pdf.add_page()
-                    pdf.insert_toc_placeholder(render_toc, pages=1)
+                    self.toc(blocks[index:])
                     toc_pending = False
                 toc_pending = block.text == "Opening statement"
                 self.heading(block.text, 14, 4.5, 2, level=0)
@@ -338,13 +343,8 @@ def check_encoding(text: str, where: str) -> None:
             ) from error
 
 
-def build(source: Path, target: Path) -> int:
-    """Render one source file to PDF; return the number of pages."""
-    text = source.read_text(encoding="utf-8")
-    check_encoding(text, str(source))
-    blocks = parse(text.splitlines(), str(source))
-    title = next((b.text for b in blocks if b.kind == "title"), source.stem)
-
+def layout(blocks: list[Block], title: str, pages: dict[str, int]) -> tuple[DraftPDF, Renderer]:
+    """One rendering pass; `pages` gives the table of contents its page numbers."""
     pdf = DraftPDF(orientation="portrait", unit="mm", format="A4")
     pdf.core_fonts_encoding = "cp1252"
     pdf.set_margins(left=20, top=18, right=20)
@@ -355,7 +355,26 @@ def build(source: Path, target: Path) -> int:
     pdf.set_subject("Fictional sample draft written for testing cop-diff")
     pdf.set_lang("en")
     pdf.add_page()
-    Renderer(pdf).render(blocks)
+    renderer = Renderer(pdf, pages)
+    renderer.render(blocks)
+    return pdf, renderer
+
+
+def build(source: Path, target: Path) -> int:
+    """Render one source file to PDF; return the number of pages."""
+    text = source.read_text(encoding="utf-8")
+    check_encoding(text, str(source))
+    blocks = parse(text.splitlines(), str(source))
+    title = next((b.text for b in blocks if b.kind == "title"), source.stem)
+    # Render until the table of contents shows the pages the headings really land on.
+    pages: dict[str, int] = {}
+    for _ in range(3):
+        pdf, renderer = layout(blocks, title, pages)
+        if renderer.heading_pages == pages:
+            break
+        pages = renderer.heading_pages
+    else:
+        raise SourceError(f"{source}: table of contents page numbers do not converge")
     target.parent.mkdir(parents=True, exist_ok=True)
     pdf.output(str(target))
     return int(pdf.pages_count)

@@ -433,7 +433,7 @@ def _body_line_height(pages: list[_PageLines], body_size: float) -> float:
 
 
 def _looks_like_heading(line: Line, body_size: float, marker: str | None) -> bool:
-    if marker is not None or len(line.text) > 200:
+    if marker is not None or len(line.text) > 200 or line.text[:1].islower():
         return False
     if line.size >= body_size + HEADING_SIZE_STEP:
         return True

@@ -1,0 +1,158 @@
+"""Acceptance checks of extraction and segmentation on the real drafts (../shared/drafts).
+
+Only facts about structure are asserted (labels, counts, nesting, binding), never the
+drafts' sentences.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+import pytest
+
+from cop_diff.model import Outline, Provision
+
+GetOutline = Callable[[str], Outline]
+
+
+def labels_of(outline: Outline, kind: str) -> list[str]:
+    return [p.label for p in outline.provisions if p.kind == kind]
+
+
+def only(outline: Outline, label: str, kind: str | None = None) -> Provision:
+    found = [p for p in outline.provisions if p.label == label and (kind is None or p.kind == kind)]
+    assert len(found) == 1, f"{label}: {len(found)} provisions"
+    return found[0]
+
+
+def children(outline: Outline, provision: Provision, kind: str | None = None) -> list[Provision]:
+    return [
+        p for p in outline.provisions if p.parent == provision.id and (kind is None or p.kind == kind)
+    ]
+
+
+def test_second_draft_commitments_once_each_with_measures(real_outline: GetOutline) -> None:
+    outline = real_outline("cop-d2.pdf")
+    assert outline.profile == "cop-commitments"
+    assert labels_of(outline, "commitment") == [f"Commitment {n}" for n in range(1, 22)]
+    commitment_4 = only(outline, "Commitment 4", "commitment")
+    assert commitment_4.heading == "Safety and Security Framework"
+    measures = [p.label for p in children(outline, commitment_4, "measure")]
+    assert measures == [f"Measure 4.{n}" for n in range(1, 7)]
+    measure_labels = labels_of(outline, "measure")
+    assert len(measure_labels) == len(set(measure_labels))
+
+
+def test_second_draft_selected_risks_and_whistleblowing_bullets(real_outline: GetOutline) -> None:
+    outline = real_outline("cop-d2.pdf")
+    section = only(outline, "3.2", "section")
+    assert section.heading == "Selected Systemic Risks"
+    assert section.parent == only(outline, "Commitment 3", "commitment").id
+    risks = children(outline, section, "list-item")
+    assert len(risks) == 5
+    assert all(r.binding for r in risks)
+    commitment_18 = only(outline, "Commitment 18", "commitment")
+    bullets = children(outline, commitment_18, "list-item")
+    assert len(bullets) == 5
+    assert all(b.binding and b.label == "•" for b in bullets)
+
+
+def test_third_draft_pdf_commitments_measures_appendix(real_outline: GetOutline) -> None:
+    outline = real_outline("cop-d3.pdf")
+    expected = ["Commitment I.1", "Commitment I.2"] + [f"Commitment II.{n}" for n in range(1, 17)]
+    assert labels_of(outline, "commitment") == expected
+    commitment = only(outline, "Commitment II.4", "commitment")
+    measures = [p.label for p in children(outline, commitment, "measure")]
+    assert measures == [f"Measure II.4.{n}" for n in range(1, 15)]
+    appendix = only(outline, "Appendix 1", "appendix")
+    parts = [p.label for p in children(outline, appendix, "appendix")]
+    assert parts == [f"Appendix 1.{n}" for n in range(1, 5)]
+    for label in ("Appendix 1.1", "Appendix 1.2", "Appendix 1.3"):
+        assert children(outline, only(outline, label), "list-item"), label
+
+
+def test_first_draft_measures_and_sub_measures(real_outline: GetOutline) -> None:
+    outline = real_outline("cop-d1.pdf")
+    assert outline.profile == "cop-measures"
+    assert labels_of(outline, "measure") == [f"Measure {n}" for n in range(1, 23)]
+    sub_measures = [p for p in outline.provisions if p.kind == "sub-measure"]
+    assert len(sub_measures) > 30
+    by_id = {p.id: p for p in outline.provisions}
+    for sub in sub_measures:
+        parent = by_id[sub.parent or ""]
+        assert parent.kind == "measure"
+        assert sub.number and sub.number.split(".")[0] == parent.number, sub.label
+
+
+FURNITURE = re.compile(r"DRAFT DOCUMENT|\.{5,}\s*\d+|\b\d{1,2} / \d{2}\b")
+
+
+@pytest.mark.parametrize(("name", "toc_lines"), [("cop-d1.pdf", 15), ("cop-d2.pdf", 15), ("cop-d3.pdf", 0)])
+def test_no_page_furniture_inside_provisions(
+    real_outline: GetOutline, name: str, toc_lines: int
+) -> None:
+    outline = real_outline(name)
+    for provision in outline.provisions:
+        text = f"{provision.heading}\n{provision.text}"
+        assert not FURNITURE.search(text), (provision.id, FURNITURE.search(text))
+    dropped = Counter(d.reason for d in outline.document.dropped)
+    assert dropped["header"] >= outline.document.pages * 0.8  # type: ignore[operator]
+    assert dropped["toc"] >= toc_lines
+
+
+@pytest.mark.parametrize("name", ["cop-d1.pdf", "cop-d2.pdf", "cop-d3.pdf"])
+def test_line_end_hyphens_joined(real_outline: GetOutline, name: str) -> None:
+    """A word hyphenated at a line end reads as one word, never "word- continuation"."""
+    joins = 0
+    for block in real_outline(name).document.blocks:
+        for line, following in zip(block.lines, block.lines[1:]):
+            head = re.search(r"(\w+)-$", line.text)
+            tail = re.match(r"(\w+)", following.text)
+            if head and tail and following.text[0].islower():
+                joins += 1
+                broken = f"{head.group(1)}- {tail.group(1)}"
+                assert broken not in block.text, (block.page, broken)
+                assert f"{head.group(1)}-{tail.group(1)}" in block.text or (
+                    f"{head.group(1)}{tail.group(1)}" in block.text
+                )
+    assert joins > 5
+
+
+BOX_KINDS = ("legal-text", "recital", "explanatory", "kpi", "open-question", "info-box", "box")
+
+
+@pytest.mark.parametrize("name", ["cop-d1.pdf", "cop-d2.pdf", "cop-d3.pdf"])
+def test_boxes_do_not_bind_and_operative_text_does(real_outline: GetOutline, name: str) -> None:
+    outline = real_outline(name)
+    by_id = {p.id: p for p in outline.provisions}
+    for provision in outline.provisions:
+        if provision.kind in BOX_KINDS or provision.kind == "overview":
+            assert not provision.binding, provision.id
+        if provision.kind in ("commitment", "measure", "sub-measure"):
+            assert provision.binding, provision.id
+        ancestor = by_id.get(provision.parent or "")
+        while ancestor is not None:
+            if ancestor.kind in BOX_KINDS:
+                assert not provision.binding, provision.id
+            ancestor = by_id.get(ancestor.parent or "")
+
+
+def test_box_kinds_found_in_each_draft(real_outline: GetOutline) -> None:
+    kinds = {name: Counter(p.kind for p in real_outline(name).provisions) for name in
+             ("cop-d1.pdf", "cop-d2.pdf", "cop-d3.pdf")}
+    assert kinds["cop-d1.pdf"]["legal-text"] >= 3 and kinds["cop-d1.pdf"]["open-question"] >= 10
+    assert kinds["cop-d2.pdf"]["legal-text"] >= 3 and kinds["cop-d2.pdf"]["explanatory"] >= 15
+    assert kinds["cop-d2.pdf"]["kpi"] >= 10
+    assert kinds["cop-d3.pdf"]["legal-text"] >= 10 and kinds["cop-d3.pdf"]["explanatory"] >= 20
+    assert kinds["cop-d3.pdf"]["recital"] >= 10
+
+
+def test_ids_unique_and_parents_precede_children(real_outline: GetOutline) -> None:
+    for name in ("cop-d1.pdf", "cop-d2.pdf", "cop-d3.pdf"):
+        seen: set[str] = set()
+        for provision in real_outline(name).provisions:
+            assert provision.id not in seen
+            assert provision.parent is None or provision.parent in seen
+            seen.add(provision.id)
