@@ -48,7 +48,7 @@ def main(debug: bool) -> None:
     type=click.Choice(["text", "json", "html"]),
     default="text",
     show_default=True,
-    help="text: an indented tree; json: {\"provisions\": [...]}; html: a browsable page.",
+    help='text: an indented tree; json: {"provisions": [...]}; html: a browsable page.',
 )
 @click.option(
     "--profile",

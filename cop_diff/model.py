@@ -106,7 +106,10 @@ class Provision:
     label: str
     """As printed, without trailing punctuation: "Commitment 18", "Measure II.6.3", "(a)"."""
     kind: str
-    """section, commitment, measure, sub-measure, recital, appendix, list-item, kpi, box, paragraph, ..."""
+    """commitment, measure, sub-measure, appendix, section, list-item, recital, kpi, ...
+
+    See ``segment.BOX_KINDS`` for the kinds of boxes.
+    """
     number: str | None
     """The number as printed ("18", "II.6.3", "a"), or ``None``."""
     heading: str

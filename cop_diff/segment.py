@@ -53,6 +53,8 @@ class _Node:
     """A KPI list outside a box ends where running text resumes."""
     box_id: int | None = None
     list_level: int = 0
+    style_level: int = 0
+    """The heading's prominence in the document (1 = largest), for unnumbered sections."""
     texts: list[str] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
 
@@ -173,33 +175,63 @@ class _TreeBuilder:
             heading = strip_trailing_punctuation((match.groupdict().get("heading") or "").strip())
             number = match.groupdict().get("number")
             self._open(
-                _Node(level.kind, _format_label(level, match), number, heading, None, block.page,
-                      rank=level.rank, level=level)
+                _Node(
+                    level.kind,
+                    _format_label(level, match),
+                    number,
+                    heading,
+                    None,
+                    block.page,
+                    rank=level.rank,
+                    level=level,
+                )
             )
             return
         box_kind = classify_box_title(text)
-        if box_kind is not None:
+        minor = self.primary_level is None or block.level > self.primary_level
+        if box_kind is not None and minor:
             # A box title printed as a plain heading ("Potential Key Performance Indicator"):
             # what follows is its list, up to where running text resumes.
             self.pseudo = self.stack[-1].add_child(
-                _Node(BOX_KINDS[box_kind], text, None, text, self.stack[-1], block.page,
-                      rank=self.stack[-1].rank + 0.5, closes_at_paragraph=True)
+                _Node(
+                    BOX_KINDS[box_kind],
+                    text,
+                    None,
+                    text,
+                    self.stack[-1],
+                    block.page,
+                    rank=self.stack[-1].rank + 0.5,
+                    closes_at_paragraph=True,
+                )
             )
             return
-        top = self.stack[-1]
         if self.primary_level is None:
             rank: float = block.level
         elif block.level < self.primary_level:
             rank = 0
-        elif top.level is None and top is not self.root and top.rank % 1:
-            rank = top.rank  # a sibling of the unnumbered sub-heading before it
         else:
-            rank = top.rank + 0.5
-        self._open(_Node("section", text, None, text, None, block.page, rank=rank))
+            # An unnumbered heading closes the unnumbered sections it is as prominent as.
+            while self._is_unnumbered_section(self.stack[-1]) and (
+                self.stack[-1].style_level >= block.level
+            ):
+                self.stack.pop()
+            rank = self.stack[-1].rank + 0.5
+        node = _Node("section", text, None, text, None, block.page, rank=rank)
+        node.style_level = block.level
+        self._open(node)
+
+    def _is_unnumbered_section(self, node: _Node) -> bool:
+        return node is not self.root and node.level is None and node.kind == "section"
 
     def _open(self, node: _Node) -> None:
         while len(self.stack) > 1 and self.stack[-1].rank >= node.rank:
             self.stack.pop()
+        if node.level is not None and node.level.binding:
+            # Operative text is never part of an opening statement, preamble or recitals.
+            while self._is_unnumbered_section(self.stack[-1]) and self.vocabulary.is_non_binding(
+                self.stack[-1].heading
+            ):
+                self.stack.pop()
         node.parent = self.stack[-1]
         self.stack[-1].add_child(node)
         self.stack.append(node)
@@ -229,9 +261,16 @@ class _TreeBuilder:
                 title, rest = "", block.text
         parent = self._box_parent(title)
         node = parent.add_child(
-            _Node(kind, strip_trailing_punctuation(title) or kind.replace("-", " ").title(),
-                  None, strip_trailing_punctuation(title), parent, block.page,
-                  rank=parent.rank + 0.5, box_id=block.box_id)
+            _Node(
+                kind,
+                strip_trailing_punctuation(title) or kind.replace("-", " ").title(),
+                None,
+                strip_trailing_punctuation(title),
+                parent,
+                block.page,
+                rank=parent.rank + 0.5,
+                box_id=block.box_id,
+            )
         )
         if rest:
             node.texts.append(rest)
@@ -262,13 +301,24 @@ class _TreeBuilder:
         if kind == "recital" and number:
             label = f"Recital {label}"
         parent.add_child(
-            _Node(kind, label, number, "", parent, block.page, rank=parent.rank + 0.1,
-                  list_level=depth, texts=[block.text])
+            _Node(
+                kind,
+                label,
+                number,
+                "",
+                parent,
+                block.page,
+                rank=parent.rank + 0.1,
+                list_level=depth,
+                texts=[block.text],
+            )
         )
 
     def _in_recitals(self, node: _Node | None) -> bool:
         while node is not None:
-            if node.kind == "recital" or (node.level is None and self.vocabulary.is_recital(node.heading)):
+            if node.kind == "recital" or (
+                node.level is None and self.vocabulary.is_recital(node.heading)
+            ):
                 return True
             node = node.parent
         return False
@@ -278,8 +328,16 @@ class _TreeBuilder:
             container.texts.append(block.text)
         else:
             container.add_child(
-                _Node("paragraph", "¶", None, "", container, block.page, rank=container.rank + 0.1,
-                      texts=[block.text])
+                _Node(
+                    "paragraph",
+                    "¶",
+                    None,
+                    "",
+                    container,
+                    block.page,
+                    rank=container.rank + 0.1,
+                    texts=[block.text],
+                )
             )
 
 
@@ -327,7 +385,9 @@ def _freeze(root: _Node, profile: Profile, vocabulary: Vocabulary) -> tuple[Prov
         used.add(result)
         return result
 
-    def visit(node: _Node, parent_id: str | None, depth: int, binding: bool, in_overview: bool) -> None:
+    def visit(
+        node: _Node, parent_id: str | None, depth: int, binding: bool, in_overview: bool
+    ) -> None:
         counters: Counter[str] = Counter()
         for child in node.children:
             counters[child.kind] += 1
@@ -338,7 +398,11 @@ def _freeze(root: _Node, profile: Profile, vocabulary: Vocabulary) -> tuple[Prov
             elif child.level is not None or child.kind == "section":
                 base = f"{child.kind}-{_slug(child.heading or child.label)}"
             else:
-                suffix = child.number if child.kind == "recital" and child.number else counters[child.kind]
+                suffix = (
+                    child.number
+                    if child.kind == "recital" and child.number
+                    else counters[child.kind]
+                )
                 short = {"list-item": "", "paragraph": "p"}.get(child.kind, child.kind + "-")
                 base = f"{short}{suffix}"
                 base = f"{parent_id}/{base}" if parent_id else base
@@ -366,7 +430,9 @@ def _freeze(root: _Node, profile: Profile, vocabulary: Vocabulary) -> tuple[Prov
     return tuple(provisions)
 
 
-def _binding(node: _Node, kind: str, parent_binding: bool, in_overview: bool, vocabulary: Vocabulary) -> bool:
+def _binding(
+    node: _Node, kind: str, parent_binding: bool, in_overview: bool, vocabulary: Vocabulary
+) -> bool:
     if in_overview or kind in NON_BINDING_KINDS:
         return False
     if node.heading and vocabulary.is_non_binding(node.heading):

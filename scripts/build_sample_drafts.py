@@ -12,9 +12,10 @@ The sources follow the Markdown convention of cop-diff's Markdown reader:
 
 The PDF adds what a printed draft has and the source does not: a running header
 "DRAFT DOCUMENT", a "N / M" page footer, a table of contents with dotted leaders after the
-opening statement (laid out twice, so that it shows the final page numbers), shaded boxes, justified text with hanging-indented list items, and
-hyphenation of a few long words at line ends (soft hyphens inserted from HYPHENATION below, so
-the sources stay free of invisible characters).
+opening statement (the document is laid out twice so that it shows the final page numbers),
+shaded boxes, justified text with hanging-indented list items, and hyphenation of a few long
+words at line ends (soft hyphens inserted from HYPHENATION below, so the sources stay free of
+invisible characters).
 
 Output is deterministic: the creation date is fixed, so re-running gives identical bytes.
 
@@ -63,6 +64,16 @@ HYPHENATION = {
     "authenticate": "au-then-ti-cate",
     "organisations": "or-gan-i-sa-tions",
     "proportionate": "pro-por-tion-ate",
+    "information": "in-for-ma-tion",
+    "navigation": "nav-i-ga-tion",
+    "authorities": "au-thor-i-ties",
+    "geographical": "ge-o-graph-i-cal",
+    "assessments": "as-sess-ments",
+    "vulnerabilities": "vul-ner-a-bil-i-ties",
+    "corrective": "cor-rec-tive",
+    "compliance": "com-pli-ance",
+    "operations": "op-er-a-tions",
+    "controller": "con-trol-ler",
 }
 
 ITEM_RE = re.compile(r"^(?P<indent> *)(?P<marker>- |\((?:[0-9]+|[a-z]{1,4})\) )(?P<text>.*)$")
@@ -183,6 +194,7 @@ class Renderer:
         height = pdf.multi_cell(
             width, LINE_H, hyphenate(text), markdown=True, dry_run=True, output="HEIGHT"
         )
+        assert isinstance(height, float | int)
         return float(height)
 
     def box_height(self, block: Block, width: float) -> float:
@@ -209,9 +221,7 @@ class Renderer:
         pdf = self.pdf
         pdf.set_font(FONT, "", BODY_SIZE)
         pdf.set_x(x)
-        pdf.multi_cell(
-            width, LINE_H, hyphenate(text), align="J", markdown=True, new_x="LMARGIN"
-        )
+        pdf.multi_cell(width, LINE_H, hyphenate(text), align="J", markdown=True, new_x="LMARGIN")
         pdf.ln(gap)
 
     def item(self, block: Block, x: float, width: float, gap: float) -> None:
@@ -253,6 +263,8 @@ class Renderer:
         pdf = self.pdf
         width = pdf.epw
         height = self.box_height(block, width)
+        if height > pdf.page_break_trigger - pdf.t_margin:
+            raise SourceError(f"box {block.text!r} is longer than a page")
         if height > self.room():
             pdf.add_page()
         top = pdf.get_y()
@@ -330,9 +342,16 @@ class Renderer:
                 self.box(block)
 
 
-def check_encoding(text: str, where: str) -> None:
-    """Core fonts print cp1252 only; fail with the offending line rather than deep in fpdf2."""
+def check_source(text: str, where: str) -> None:
+    """Fail with the offending line rather than deep in fpdf2 (or with silently wrong output).
+
+    Core fonts print cp1252 only; and fpdf2's markdown mode would read "--" and "__" as
+    underline and italics markers.
+    """
     for number, line in enumerate(text.splitlines(), start=1):
+        for marker in ("--", "__"):
+            if marker in line:
+                raise SourceError(f"{where}:{number}: {marker!r} is not allowed in the sources")
         try:
             line.encode("cp1252")
         except UnicodeEncodeError as error:
@@ -363,7 +382,7 @@ def layout(blocks: list[Block], title: str, pages: dict[str, int]) -> tuple[Draf
 def build(source: Path, target: Path) -> int:
     """Render one source file to PDF; return the number of pages."""
     text = source.read_text(encoding="utf-8")
-    check_encoding(text, str(source))
+    check_source(text, str(source))
     blocks = parse(text.splitlines(), str(source))
     title = next((b.text for b in blocks if b.kind == "title"), source.stem)
     # Render until the table of contents shows the pages the headings really land on.

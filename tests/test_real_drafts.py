@@ -29,7 +29,9 @@ def only(outline: Outline, label: str, kind: str | None = None) -> Provision:
 
 def children(outline: Outline, provision: Provision, kind: str | None = None) -> list[Provision]:
     return [
-        p for p in outline.provisions if p.parent == provision.id and (kind is None or p.kind == kind)
+        p
+        for p in outline.provisions
+        if p.parent == provision.id and (kind is None or p.kind == kind)
     ]
 
 
@@ -89,7 +91,9 @@ def test_first_draft_measures_and_sub_measures(real_outline: GetOutline) -> None
 FURNITURE = re.compile(r"DRAFT DOCUMENT|\.{5,}\s*\d+|\b\d{1,2} / \d{2}\b")
 
 
-@pytest.mark.parametrize(("name", "toc_lines"), [("cop-d1.pdf", 15), ("cop-d2.pdf", 15), ("cop-d3.pdf", 0)])
+@pytest.mark.parametrize(
+    ("name", "toc_lines"), [("cop-d1.pdf", 15), ("cop-d2.pdf", 15), ("cop-d3.pdf", 0)]
+)
 def test_no_page_furniture_inside_provisions(
     real_outline: GetOutline, name: str, toc_lines: int
 ) -> None:
@@ -140,8 +144,10 @@ def test_boxes_do_not_bind_and_operative_text_does(real_outline: GetOutline, nam
 
 
 def test_box_kinds_found_in_each_draft(real_outline: GetOutline) -> None:
-    kinds = {name: Counter(p.kind for p in real_outline(name).provisions) for name in
-             ("cop-d1.pdf", "cop-d2.pdf", "cop-d3.pdf")}
+    kinds = {
+        name: Counter(p.kind for p in real_outline(name).provisions)
+        for name in ("cop-d1.pdf", "cop-d2.pdf", "cop-d3.pdf")
+    }
     assert kinds["cop-d1.pdf"]["legal-text"] >= 3 and kinds["cop-d1.pdf"]["open-question"] >= 10
     assert kinds["cop-d2.pdf"]["legal-text"] >= 3 and kinds["cop-d2.pdf"]["explanatory"] >= 15
     assert kinds["cop-d2.pdf"]["kpi"] >= 10

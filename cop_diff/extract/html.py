@@ -116,7 +116,9 @@ _ROMAN = (
     (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"),
 )  # fmt: skip
 
-_SELECTOR = re.compile(r"(?P<tag>[a-z][a-z0-9-]*|\*)?(?P<tests>(?:\.[\w-]+|\[[\w-]+(?:=[\w-]+)?\])*)")
+_SELECTOR = re.compile(
+    r"(?P<tag>[a-z][a-z0-9-]*|\*)?(?P<tests>(?:\.[\w-]+|\[[\w-]+(?:=[\w-]+)?\])*)"
+)
 _SELECTOR_TEST = re.compile(r"\.([\w-]+)|\[([\w-]+)(?:=([\w-]+))?\]")
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""")
@@ -233,7 +235,8 @@ def parse_html(text: str, *, source: str) -> Element:
         raise ExtractionError(f"cannot parse the HTML: {error}", path=source) from error
     for entry in parser.error_log:
         if entry.level_name == "FATAL":
-            message = entry.message.strip()
+            # libxml2's hint names a flag already set; the reason before it is what matters.
+            message = entry.message.split(", use XML_PARSE_HUGE")[0].strip()
             raise ExtractionError(
                 f"cannot parse the HTML (line {entry.line}): {message}", path=source
             )
@@ -464,11 +467,11 @@ class _Walk:
         tag = frame.element.tag
         if parent.kind == "list-item" and not parent.emitted and tag in ("p", "div"):
             frame.owner = parent
+        # A box opening with a bold paragraph has a title, like the reading site's <h4>.
         box_untouched = not self.blocks or self.blocks[-1].box_id != parent.box_id
-        if parent.box_id is not None and parent.element is not None and box_untouched:
-            is_box_root = _box_kind(parent.element) is not None
-            if is_box_root and _is_bold_title(frame.element):
-                frame.kind, frame.level = "heading", BOX_TITLE_LEVEL
+        is_title = parent.box_id is not None and box_untouched and _is_bold_title(frame.element)
+        if is_title and _box_kind(parent.element) is not None:
+            frame.kind, frame.level = "heading", BOX_TITLE_LEVEL
 
     def flush(self, frame: _Frame) -> None:
         text = normalize_text("".join(frame.parts))
@@ -525,7 +528,7 @@ def extract_html(data: bytes, *, source: str, sha256: str) -> Document:
         body = root
     content = _outermost(_select(body, [selector_xpath(s) for s in CONTENT_SELECTORS]))
     walk = _Walk(
-        chrome=set(_select(body, [selector_xpath(r.selector, r.title_prefix) for r in CHROME_RULES])),
+        chrome=set(_select(body, [selector_xpath(*rule[1:]) for rule in CHROME_RULES])),
         icons=set(_select(body, [selector_xpath(s) for s in ICON_SELECTORS])),
         content_roots=set(content),
         content_ancestors={a for element in content for a in element.iterancestors()},

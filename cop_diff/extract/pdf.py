@@ -24,7 +24,7 @@ from cop_diff.extract.textclean import (
     split_list_marker,
     word_counts,
 )
-from cop_diff.model import Block, BoxKind, Document, Dropped, Line
+from cop_diff.model import Block, BoxKind, Document, Dropped, DropReason, Line
 
 # Tolerances, in points unless said otherwise.
 SAME_ROW_TOLERANCE = 2.5
@@ -109,10 +109,10 @@ def extract_pdf(data: bytes, *, source: str, sha256: str) -> Document:
 
 
 def _read_pages(data: bytes, source: str) -> Iterator[_PageLines]:
+    from pdfminer.high_level import extract_pages
     from pdfminer.layout import LAParams, LTChar, LTCurve, LTTextContainer, LTTextLine
     from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.high_level import extract_pages
     from pdfminer.psparser import PSException
 
     laparams = LAParams(line_margin=0.3, char_margin=2.0, word_margin=0.1, boxes_flow=None)
@@ -126,7 +126,9 @@ def _read_pages(data: bytes, source: str) -> Iterator[_PageLines]:
                     for text_line in element:
                         if isinstance(text_line, LTTextLine):
                             chars = [c for c in text_line if isinstance(c, LTChar)]
-                            line = _make_line(text_line.get_text(), chars, text_line, number, height)
+                            line = _make_line(
+                                text_line.get_text(), chars, text_line, number, height
+                            )
                             if line is not None:
                                 raw_lines.append(line)
                 elif isinstance(element, LTCurve):
@@ -144,7 +146,9 @@ def _read_pages(data: bytes, source: str) -> Iterator[_PageLines]:
         ) from error
 
 
-def _make_line(text: str, chars: Sequence[object], box: object, page: int, height: float) -> Line | None:
+def _make_line(
+    text: str, chars: Sequence[object], box: object, page: int, height: float
+) -> Line | None:
     from pdfminer.layout import LTChar
 
     clean = normalize_text(text)
@@ -259,9 +263,7 @@ def _merge_rects(rects: list[_Rect]) -> tuple[_Rect, ...]:
         inner_rules = [
             p
             for p in parts
-            if p.x1 - p.x0 < 3
-            and p.bottom - p.top > 8
-            and bounds.x0 + 5 < p.x0 < bounds.x1 - 5
+            if p.x1 - p.x0 < 3 and p.bottom - p.top > 8 and bounds.x0 + 5 < p.x0 < bounds.x1 - 5
         ]
         if not inner_rules:
             boxes.append(bounds)
@@ -283,7 +285,7 @@ def _drop_page_furniture(pages: list[_PageLines]) -> tuple[list[_PageLines], lis
     """Remove running headers and footers, page numbers and table-of-contents lines."""
     margin_counts: Counter[str] = Counter()
     for page in pages:
-        keys = {_furniture_key(l.text) for l in page.lines if _in_margin(l, page.height)}
+        keys = {_furniture_key(ln.text) for ln in page.lines if _in_margin(ln, page.height)}
         margin_counts.update(keys)
     threshold = max(3, int(REPEATED_ON_PAGES * len(pages)))
     repeated = {key for key, count in margin_counts.items() if count >= threshold}
@@ -302,7 +304,7 @@ def _drop_page_furniture(pages: list[_PageLines]) -> tuple[list[_PageLines], lis
     return _drop_toc(kept_pages, dropped)
 
 
-def _furniture_reason(line: Line, height: float, repeated: set[str]) -> str | None:
+def _furniture_reason(line: Line, height: float, repeated: set[str]) -> DropReason | None:
     if not _in_margin(line, height):
         return None
     if _PAGE_NUMBER.match(line.text):
@@ -312,7 +314,9 @@ def _furniture_reason(line: Line, height: float, repeated: set[str]) -> str | No
     return None
 
 
-def _drop_toc(pages: list[_PageLines], dropped: list[Dropped]) -> tuple[list[_PageLines], list[Dropped]]:
+def _drop_toc(
+    pages: list[_PageLines], dropped: list[Dropped]
+) -> tuple[list[_PageLines], list[Dropped]]:
     """Drop table-of-contents lines: dotted leaders, their wrapped first halves, the title."""
     result: list[_PageLines] = []
     for page in pages:
@@ -325,8 +329,11 @@ def _drop_toc(pages: list[_PageLines], dropped: list[Dropped]) -> tuple[list[_Pa
         for i, line in enumerate(lines):
             if not is_toc[i] and _TOC_TITLE.match(line.text) and any(is_toc[i + 1 : i + 4]):
                 is_toc[i] = True
-        dropped.extend(Dropped(l.text, "toc", l.page) for l, t in zip(lines, is_toc) if t)
-        result.append(replace(page, lines=tuple(l for l, t in zip(lines, is_toc) if not t)))
+        dropped.extend(
+            Dropped(ln.text, "toc", ln.page) for ln, t in zip(lines, is_toc, strict=True) if t
+        )
+        kept = tuple(ln for ln, t in zip(lines, is_toc, strict=True) if not t)
+        result.append(replace(page, lines=kept))
     return result, dropped
 
 
@@ -399,9 +406,7 @@ def _group_lines(pages: list[_PageLines]) -> Iterator[_Pending]:
         yield pending
 
 
-def _marker_starts_item(
-    marker: str, previous: Line | None, line: Line, line_height: float
-) -> bool:
+def _marker_starts_item(marker: str, previous: Line | None, line: Line, line_height: float) -> bool:
     """Whether "(a)" or "1." at the start of a line opens a list item.
 
     A wrapped line can start with "(a)" or "10)" mid-sentence ("Article 53(1), point /
@@ -426,7 +431,7 @@ def _body_line_height(pages: list[_PageLines], body_size: float) -> float:
     steps = [
         b.top - a.top
         for page in pages
-        for a, b in zip(page.lines, page.lines[1:])
+        for a, b in zip(page.lines, page.lines[1:], strict=False)
         if a.size == body_size == b.size and 0 < b.top - a.top < 3 * body_size
     ]
     return statistics.median(steps) if steps else body_size * 1.3
@@ -438,7 +443,7 @@ def _looks_like_heading(line: Line, body_size: float, marker: str | None) -> boo
     if line.size >= body_size + HEADING_SIZE_STEP:
         return True
     # Whole-line bold text that does not read as a sentence is a run-in heading.
-    return line.bold and not line.text.endswith((".", ";", ",")) or (
+    return (line.bold and not line.text.endswith((".", ";", ","))) or (
         line.bold and bool(re.match(r"^[A-Z][\w-]*\s+[IVX\d]", line.text))
     )
 
@@ -533,9 +538,7 @@ def _number_boxes(blocks: list[Block], keys: list[tuple[int, int] | None]) -> li
             continue
         title_kind = classify_box_title(block.text)
         if key != last_key:
-            continues = (
-                last_key is not None and key[0] == last_key[0] + 1 and title_kind is None
-            )
+            continues = last_key is not None and key[0] == last_key[0] + 1 and title_kind is None
             if not continues:
                 last_id = len(kinds) + 1
                 kinds[last_id] = title_kind or "box"

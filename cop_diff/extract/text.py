@@ -57,6 +57,7 @@ _FENCE = re.compile(r"^ {0,3}(?:```|~~~)")
 _QUOTE = re.compile(r"^ {0,3}>[ ]?")
 _PLUS_BULLET = re.compile(r"^\+[ \t]+(?=\S)")
 _BOLD_LINE = re.compile(r"^(\*\*|__)(?=\S)(.+?)(?<=\S)\1[ \t]*:?[ \t]*$")
+_TOC_TITLE = re.compile(r"^\W*(?:table of )?contents\W*$", re.IGNORECASE)
 _HTML_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _FRONT_MATTER_KEY = re.compile(r"^[A-Za-z_][\w-]*:")
 
@@ -285,8 +286,7 @@ class _LineParser:
             return
         after_blank, self.after_blank = self.after_blank, False
         if is_dotted_leader_line(stripped):
-            self.flush(followed_by_blank=False)
-            self.dropped.append(Dropped(text=_clean(stripped), reason="toc"))
+            self.drop_toc(stripped)
             return
         atx = _ATX.match(line)
         if atx:
@@ -308,6 +308,17 @@ class _LineParser:
             self.pending = _Pending("list-item", [rest], level, marker, after_blank)
             return
         self.text_line(line, stripped, after_blank)
+
+    def drop_toc(self, stripped: str) -> None:
+        # The "Contents" title above the first entry belongs to the table of contents too.
+        pending = self.pending
+        if pending is not None and _TOC_TITLE.match(" ".join(pending.lines)):
+            self.pending = None
+            self.dropped.append(Dropped(text=_clean(" ".join(pending.lines)), reason="toc"))
+        elif self.blocks and _TOC_TITLE.match(self.blocks[-1].text):
+            self.dropped.append(Dropped(text=self.blocks.pop().text, reason="toc"))
+        self.flush(followed_by_blank=False)
+        self.dropped.append(Dropped(text=_clean(stripped), reason="toc"))
 
     def setext(self, line: str, after_blank: bool) -> bool:
         """An underline turns the paragraph above it into a heading; alone it is a rule."""
@@ -404,8 +415,11 @@ def _box_title(lines: list[str]) -> tuple[str | None, int, list[str]]:
     atx = _ATX.match(first)
     if atx and atx.group(2):
         return _clean(atx.group(2)), len(atx.group(1)), rest
+    # A plain first line is a title only if it reads like one: short, alone, no sentence.
     stands_alone = not rest or not rest[0].strip()
-    if stands_alone and len(first) < _HEADING_MAX_CHARS and classify_box_title(_clean(first)):
+    is_sentence = first.endswith((".", ";", ",")) or re.search(r":\s+\S", first) is not None
+    short = len(first) < _HEADING_MAX_CHARS
+    if stands_alone and short and not is_sentence and classify_box_title(_clean(first)):
         return _clean(first), BOX_TITLE_LEVEL, rest
     return None, 0, lines
 

@@ -71,8 +71,30 @@ def marker_number(marker: str) -> str | None:
 
 # Prefixes that form compounds with a hyphen: "non-" + "binding" keeps its hyphen.
 _COMPOUND_PREFIXES = frozenset(
-    "anti co counter cross de ex inter intra multi non over post pre pro re self semi "
-    "sub super un under well".split()
+    [
+        "anti",
+        "co",
+        "counter",
+        "cross",
+        "de",
+        "ex",
+        "inter",
+        "intra",
+        "multi",
+        "non",
+        "over",
+        "post",
+        "pre",
+        "pro",
+        "re",
+        "self",
+        "semi",
+        "sub",
+        "super",
+        "un",
+        "under",
+        "well",
+    ]
 )
 
 
@@ -131,11 +153,13 @@ def word_counts(lines: Iterable[str]) -> Counter[str]:
 
 def is_dotted_leader_line(text: str) -> bool:
     """A table-of-contents line: title, a run of leader dots, a page number."""
-    return bool(re.search(r"(?:\.\s?){4,}\s*\d{1,4}\s*$", text) or re.search(r"…{2,}\s*\d{1,4}\s*$", text))
+    return bool(
+        re.search(r"(?:\.\s?){4,}\s*\d{1,4}\s*$", text) or re.search(r"…{2,}\s*\d{1,4}\s*$", text)
+    )
 
 
 def strip_accents(text: str) -> str:
-    """"Sécurité" -> "Securite"; used only for matching, never for output."""
+    """ "Sécurité" -> "Securite"; used only for matching, never for output."""
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(c for c in decomposed if not unicodedata.combining(c))
 
