@@ -40,7 +40,7 @@ SHADE = 225
 
 @dataclass(frozen=True)
 class Text:
-    """One printed line; with ``marker``, the marker sits at ``x`` and the text ``indent`` to its right."""
+    """One printed line; a ``marker`` sits at ``x`` and the text ``indent`` to its right."""
 
     text: str
     x: float = LEFT
@@ -67,6 +67,8 @@ class Box:
 
     lines: Sequence[Text]
     style: Literal["shaded", "framed", "table"] = "shaded"
+    y: float | None = None
+    """Top of the box at a fixed place instead of below the previous item."""
 
 
 @dataclass(frozen=True)
@@ -99,10 +101,12 @@ def make_pdf(
     pages: Sequence[Sequence[Item]],
     header: str | None = None,
     footer: str | None = None,
+    first_page: int = 1,
 ) -> Path:
     """Write ``pages`` to ``path``; ``header``/``footer`` are printed on every page.
 
-    ``footer`` may use ``{page}`` and ``{pages}``: "{page} / {pages}".
+    ``footer`` may use ``{page}`` and ``{pages}``: "{page} / {pages}"; pages are numbered
+    from ``first_page``.
     """
     pdf = FPDF(unit="pt", format="A4")
     pdf.set_creation_date(CREATION_DATE)
@@ -114,7 +118,8 @@ def make_pdf(
         if header is not None:
             _print(pdf, Text(header, size=9), 40.0)
         if footer is not None:
-            _print(pdf, Text(footer.format(page=number, pages=len(pages)), x=280, size=9), 800.0)
+            label = footer.format(page=first_page + number - 1, pages=len(pages))
+            _print(pdf, Text(label, x=280, size=9), 800.0)
         y = TOP
         for item in items:
             y = _place(pdf, item, y)
@@ -152,7 +157,7 @@ def _place(pdf: FPDF, item: Item, y: float) -> float:
 
 
 def _place_box(pdf: FPDF, box: Box, y: float) -> float:
-    x0, top = LEFT - BOX_PAD, y
+    x0, top = LEFT - BOX_PAD, box.y if box.y is not None else y
     height = sum(_line_height(line) for line in box.lines) + 2 * BOX_PAD
     if box.style == "shaded":
         _fill(pdf, x0, top, BOX_WIDTH, height, SHADE)

@@ -455,7 +455,9 @@ class _Walk:
             frame.counter = _Counter.for_list(element)
             frame.list_depth += 1
         elif tag == "li":
-            counter = next((f.counter for f in reversed(self.frames) if f.counter), None)
+            counter = next(
+                (f.counter for f in reversed(self.frames) if f.counter is not None), None
+            )
             frame.kind, frame.level = "list-item", max(frame.list_depth, 1)
             frame.marker = counter.next_marker(element) if counter else "•"
         elif parent is not None:

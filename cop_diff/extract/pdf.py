@@ -352,6 +352,7 @@ class _Pending:
     marker: str | None
     box_key: tuple[int, int] | None
     text_x: float
+    """Left edge of the block's first line (the marker, for a list item)."""
 
 
 def _build_blocks(pages: list[_PageLines], vocabulary: Counter[str]) -> list[Block]:
@@ -373,12 +374,32 @@ def _group_lines(pages: list[_PageLines]) -> Iterator[_Pending]:
     pending: _Pending | None = None
     previous: Line | None = None
     for page in pages:
+        right_edge = max((ln.x1 for ln in page.lines if ln.size == body_size), default=0.0)
         for line in page.lines:
             box_key = _box_of(line, page)
-            marker, rest = split_list_marker(line.text)
-            if marker and not _marker_starts_item(marker, previous, line, line_height):
-                marker, rest = None, line.text
+            marker, _ = split_list_marker(line.text)
+            in_list_column = (
+                pending is not None
+                and pending.kind == "list-item"
+                and abs(pending.text_x - line.x0) <= 3
+            )
+            if (
+                marker
+                and not in_list_column
+                and not _marker_starts_item(marker, previous, line, line_height, right_edge)
+            ):
+                marker = None
             is_heading = _looks_like_heading(line, body_size, marker)
+            if (
+                pending is not None
+                and pending.kind == "heading"
+                and marker is None
+                and _continues_heading(previous, line, line_height)
+            ):
+                # A heading wrapped onto a second line, perhaps after a hyphen.
+                pending.lines.append(line)
+                previous = line
+                continue
             kind = "heading" if is_heading else ("list-item" if marker else "paragraph")
             starts_new = (
                 pending is None
@@ -391,13 +412,10 @@ def _group_lines(pages: list[_PageLines]) -> Iterator[_Pending]:
                 or _indent_breaks(pending, line)
                 or _style_breaks(previous, line)
             )
-            if pending is not None and pending.kind == "heading" and is_heading:
-                starts_new = not _continues_heading(previous, line, line_height)
             if starts_new:
                 if pending is not None:
                     yield pending
-                text_x = line.x0 if marker is None else _text_x(line, rest)
-                pending = _Pending([line], kind, marker, box_key, text_x)
+                pending = _Pending([line], kind, marker, box_key, line.x0)
             else:
                 assert pending is not None
                 pending.lines.append(line)
@@ -406,17 +424,21 @@ def _group_lines(pages: list[_PageLines]) -> Iterator[_Pending]:
         yield pending
 
 
-def _marker_starts_item(marker: str, previous: Line | None, line: Line, line_height: float) -> bool:
+def _marker_starts_item(
+    marker: str, previous: Line | None, line: Line, line_height: float, right_edge: float
+) -> bool:
     """Whether "(a)" or "1." at the start of a line opens a list item.
 
-    A wrapped line can start with "(a)" or "10)" mid-sentence ("Article 53(1), point /
-    (a) AI Act"); such a line sits at the paragraph's left edge right under a line
-    that did not end a clause.
+    A wrapped line can start with "(2)" or "10)" mid-sentence ("consider: (1) best
+    practices; / (2) relevant research"); such a line sits at the paragraph's left edge
+    under a line that ran to the right margin.
     """
     if marker == "•" or previous is None or previous.page != line.page:
         return True
     if abs(line.x0 - previous.x0) > 3 or line.top - previous.top > PARAGRAPH_GAP * line_height:
         return True
+    if previous.x1 >= right_edge - 0.1 * (right_edge - previous.x0):
+        return False
     return bool(re.search(r"[.:;]$|\b(?:and|or)$", previous.text))
 
 
@@ -456,9 +478,9 @@ def _gap_breaks(previous: Line, line: Line, line_height: float) -> bool:
 
 
 def _indent_breaks(pending: _Pending, line: Line) -> bool:
-    """A line left of the current list item's text column starts something new."""
+    """A line not indented past the current item's marker starts something new."""
     if pending.kind == "list-item":
-        return line.x0 < pending.text_x - 4
+        return line.x0 <= pending.text_x + 2
     return False
 
 
@@ -474,14 +496,6 @@ def _continues_heading(previous: Line | None, line: Line, line_height: float) ->
         and previous.bold == line.bold
         and line.top - previous.top <= PARAGRAPH_GAP * line_height * max(1.0, line.size / 11)
     )
-
-
-def _text_x(line: Line, rest: str) -> float:
-    """Where an item's text starts after its marker: continuation lines align with it."""
-    if not line.text or line.x1 <= line.x0:
-        return line.x0
-    share = 1 - len(rest) / len(line.text)
-    return line.x0 + share * (line.x1 - line.x0)
 
 
 def _box_of(line: Line, page: _PageLines) -> tuple[int, int] | None:

@@ -473,6 +473,8 @@ def extract_text(data: bytes, *, source: str, sha256: str) -> Document:
     skip, front_title = _front_matter(lines)
     lines = lines[skip:]
     blocks, dropped = _blocks(lines, guess_headings=not _is_markdown(lines))
+    if not blocks and not dropped:
+        raise ExtractionError("no text found", path=source)
     return Document(
         source=source,
         format="text",

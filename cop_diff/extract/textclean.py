@@ -98,6 +98,9 @@ _COMPOUND_PREFIXES = frozenset(
 )
 
 
+_SUSPENDED_HYPHEN_FOLLOWERS = frozenset({"and", "or", "nor", "to"})
+
+
 def join_hyphenated(first: str, second: str, vocabulary: Mapping[str, int] | None = None) -> str:
     """Join two consecutive lines, mending a word hyphenated across the line end.
 
@@ -120,6 +123,8 @@ def join_hyphenated(first: str, second: str, vocabulary: Mapping[str, int] | Non
     if not head or not tail or not second[0].islower():
         return first + second
     left, right = head.group(1).lower(), tail.group(0).lower()
+    if right in _SUSPENDED_HYPHEN_FOLLOWERS and len(tail.group(0)) == len(second.split()[0]):
+        return first + " " + second  # "grey- or white-box", "pre- and post-deployment"
     words = vocabulary or {}
     if words.get(f"{left}-{right}", 0) or left in _COMPOUND_PREFIXES:
         return first + second
