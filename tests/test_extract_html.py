@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import re
 from pathlib import Path
 
@@ -37,17 +36,6 @@ def all_text(document: Document) -> str:
 def only(document: Document) -> Block:
     assert len(document.blocks) == 1, document.blocks
     return document.blocks[0]
-
-
-@pytest.fixture
-def shared_drafts() -> Path:
-    """``../shared/drafts`` beside the project: the real drafts (not in the repository)."""
-    folder = Path(__file__).resolve().parents[2] / "shared" / "drafts"
-    if not folder.is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail(f"{folder} not found: CI must run the real-draft tests")
-        pytest.skip("../shared/drafts not found: real-draft tests skipped")
-    return folder
 
 
 @pytest.fixture

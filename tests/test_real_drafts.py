@@ -111,7 +111,7 @@ def test_line_end_hyphens_joined(real_outline: GetOutline, name: str) -> None:
     """A word hyphenated at a line end reads as one word, never "word- continuation"."""
     joins = 0
     for block in real_outline(name).document.blocks:
-        for line, following in zip(block.lines, block.lines[1:]):
+        for line, following in zip(block.lines, block.lines[1:], strict=False):
             head = re.search(r"(\w+)-$", line.text)
             tail = re.match(r"(\w+)", following.text)
             suspended = tail is not None and tail.group(1) in ("and", "or", "to")  # "grey- or"

@@ -70,7 +70,11 @@ def test_commitment_profile_labels_numbers_and_nesting() -> None:
     outline = outline_of(*COMMITMENT_DRAFT)
     assert outline.profile == "cop-commitments"
     commitment = find(outline, "Commitment 1")
-    assert (commitment.kind, commitment.number, commitment.heading) == ("commitment", "1", "Reporting")
+    assert (commitment.kind, commitment.number, commitment.heading) == (
+        "commitment",
+        "1",
+        "Reporting",
+    )
     assert commitment.text == "Signatories commit to reporting incidents."
     measure = find(outline, "Measure 1.2")
     assert measure.parent == commitment.id and measure.heading == "Deadlines"
@@ -176,7 +180,11 @@ def test_boxes_are_non_binding_and_explanations_attach_to_their_provision() -> N
         boxed(para("Article 9: providers shall report."), "legal", 1),
         heading("Measure 3.1 Log", 3),
         para("Signatories shall keep a log."),
-        boxed(para("Explanation of changes to Commitment 3: we merged two measures."), "explanatory", 2),
+        boxed(
+            para("Explanation of changes to Commitment 3: we merged two measures."),
+            "explanatory",
+            2,
+        ),
         boxed(item("first change"), "explanatory", 2),
     )
     commitment = find(outline, "Commitment 3")
