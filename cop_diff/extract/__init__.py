@@ -16,11 +16,12 @@ def sniff_format(path: Path, head: bytes) -> SourceFormat:
     """Decide the format from the first bytes, falling back to the file name."""
     if head.lstrip()[:5] == b"%PDF-" or b"%PDF-" in head[:1024]:
         return "pdf"
+    if path.suffix.lower() == ".pdf":
+        # Often an HTML error page saved under the draft's name.
+        raise InputError("not a PDF file (no %PDF header); is it the right file?", path=str(path))
     lowered = head[:2048].lower().lstrip(b"\xef\xbb\xbf \t\r\n")
     if path.suffix.lower() in HTML_SUFFIXES or lowered.startswith((b"<!doctype html", b"<html")):
         return "html"
-    if path.suffix.lower() == ".pdf":
-        raise InputError("not a PDF file (no %PDF header); is it the right file?", path=str(path))
     return "text"
 
 
