@@ -76,6 +76,79 @@ def outline(draft: Path, output_format: str, profile_files: tuple[Path, ...]) ->
     click.echo(render_outline(result, output_format), nl=False)
 
 
+FORMATS_BY_SUFFIX = {".json": "json", ".txt": "text"}
+
+
+@main.command()
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path), help="Write the report here (atomically)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["json", "text"]),
+    help="Report format; default from the --output extension, else text.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["change", "weakening"]),
+    default="change",
+    show_default=True,
+    help="What exit status 1 means: any change of substance, or a weakening found.",
+)
+@click.option(
+    "--profile",
+    "profile_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra numbering profile (TOML); may be repeated.",
+)
+@reports_errors
+def compare(
+    old: Path,
+    new: Path,
+    output: Path | None,
+    output_format: str | None,
+    fail_on: str,
+    profile_files: tuple[Path, ...],
+) -> None:
+    """Compare two drafts: align their provisions and report what changed.
+
+    OLD and NEW may be PDF, HTML, text or Markdown, in any mix. Exit status as diff(1):
+    0 no change of substance, 1 changes found (with --fail-on weakening: a weakening
+    found), 2 trouble.
+
+    \b
+    Example:
+        cop-diff compare drafts/sample-v2.pdf drafts/sample-v3.pdf
+        cop-diff compare old.pdf new.html -o report.json
+    """
+    from cop_diff.output import write_atomic
+    from cop_diff.pipeline import Settings, changes_of_substance, compare_files
+    from cop_diff.profiles import load_profiles, load_vocabulary
+    from cop_diff.render import render_report
+    from cop_diff.segment import SegmentSettings
+
+    if output_format is None:
+        suffix = output.suffix.lower() if output else ""
+        output_format = FORMATS_BY_SUFFIX.get(suffix, "text" if output is None else "json")
+    settings = Settings(segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()))
+    comparison = compare_files(old, new, settings)
+    rendered = render_report(comparison, output_format)
+    if output is None:
+        click.echo(rendered, nl=False)
+    else:
+        write_atomic(output, rendered)
+        click.echo(f"wrote {output}", err=True)
+    if fail_on == "weakening":
+        failed = any(f.direction == "weakening" for f in comparison.findings)
+    else:
+        failed = changes_of_substance(comparison)
+    sys.exit(int(ExitCode.CHANGES if failed else ExitCode.OK))
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
 

@@ -142,3 +142,65 @@ class Outline:
             if provision.id == provision_id:
                 return provision
         raise KeyError(provision_id)
+
+
+Relation = Literal["unchanged", "changed", "moved", "merged", "split", "removed", "added"]
+Direction = Literal["weakening", "strengthening", "neutral"]
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """One line of the correspondence between the provisions of two drafts.
+
+    ``merged``: several old provisions went into one new one (one ``Alignment`` per old
+    provision); ``split``: one old provision went into several new ones.
+    """
+
+    old: str | None
+    new: str | None
+    relation: Relation
+    score: float
+    """Confidence in the pairing, 0 to 1; 1.0 for removed/added (nothing to doubt)."""
+
+
+@dataclass(frozen=True)
+class DiffOp:
+    """A run of words kept (0), deleted (-1) or inserted (+1)."""
+
+    op: Literal[-1, 0, 1]
+    text: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A change worth a reader's attention, with its evidence."""
+
+    rule: str
+    direction: Direction
+    old: str | None
+    new: str | None
+    old_text: str
+    new_text: str
+    explanation: str
+    confidence: float
+    rationale: str | None = None
+
+
+@dataclass(frozen=True)
+class PairDiff:
+    """The word-level diff of one aligned pair (old and new provision ids)."""
+
+    old: str
+    new: str
+    ops: tuple[DiffOp, ...]
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Everything compare knows about two drafts."""
+
+    old: Outline
+    new: Outline
+    alignment: tuple[Alignment, ...]
+    diffs: tuple[PairDiff, ...]
+    findings: tuple[Finding, ...]

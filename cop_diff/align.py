@@ -1,0 +1,417 @@
+"""Alignment: which provision of the new draft is which provision of the old one.
+
+Numbers are not identities: drafts renumber, move measures between commitments, turn a
+commitment into an appendix and merge several into one. Every pair of provisions gets a
+score from all the signals (text, subtree text, heading, label, kind, position, parent),
+and one global assignment per group (containers, boxes, list items and paragraphs)
+picks the pairing with the highest total score (the Hungarian method, via SciPy), not
+the first good-looking match. What stays unpaired is then checked for being merged into,
+or split out of, a paired provision before it is called removed or added.
+
+The result does not depend on which draft is called old: both orders are computed in
+one canonical orientation and mirrored.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from scipy.optimize import linear_sum_assignment
+from scipy.sparse import csr_matrix
+
+from cop_diff.model import Alignment, Outline, Provision, Relation
+
+LEAF_KINDS = frozenset({"list-item", "recital", "paragraph"})
+BOX_KINDS = frozenset({"legal-text", "explanatory", "kpi", "open-question", "info-box", "box"})
+
+_MIRROR: dict[Relation, Relation] = {
+    "removed": "added",
+    "added": "removed",
+    "merged": "split",
+    "split": "merged",
+}
+MIN_CONTAINED_WORDS = 8
+MAX_CONTAINER_GROWTH = 6
+"""A merge target may hold at most this many times the words of what merged into it."""
+_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
+
+
+@dataclass(frozen=True)
+class AlignSettings:
+    """Weights and thresholds of the alignment; each score is in [0, 1]."""
+
+    container_threshold: float = 0.30
+    """A pair of commitments, measures or sections scoring below this is no pair."""
+    leaf_threshold: float = 0.42
+    box_threshold: float = 0.35
+    containment_threshold: float = 0.8
+    """Share of an unpaired provision's weighted words found in a paired one to call it merged."""
+    parent_bonus: float = 0.12
+
+    def __post_init__(self) -> None:
+        for name in ("container_threshold", "leaf_threshold", "box_threshold"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be within [0, 1]")
+
+
+def group_of(provision: Provision) -> str:
+    if provision.kind in LEAF_KINDS:
+        return "leaf"
+    if provision.kind in BOX_KINDS:
+        return "box"
+    return "container"
+
+
+def normalise(text: str) -> str:
+    """Text for equality tests: whitespace, quote and dash styles do not count."""
+    return " ".join(text.translate(_QUOTES).split())
+
+
+def tokens(text: str) -> list[str]:
+    return _TOKEN.findall(text.lower())
+
+
+# --- features -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Side:
+    provisions: tuple[Provision, ...]
+    own: csr_matrix
+    """TF-IDF rows of heading + text."""
+    subtree: csr_matrix
+    """TF-IDF rows of heading + text + all descendants."""
+    heading_tokens: tuple[frozenset[str], ...]
+    position: NDArray[np.float64]
+    """Document order scaled to [0, 1]."""
+    index: dict[str, int]
+    own_words: tuple[frozenset[str], ...]
+    subtree_words: tuple[frozenset[str], ...]
+
+
+def _subtree_texts(provisions: Sequence[Provision]) -> list[str]:
+    texts = [f"{p.heading} {p.text}" for p in provisions]
+    index = {p.id: i for i, p in enumerate(provisions)}
+    gathered = list(texts)
+    for i in range(len(provisions) - 1, -1, -1):
+        parent = provisions[i].parent
+        if parent is not None and parent in index:
+            gathered[index[parent]] += " " + gathered[i]
+    return gathered
+
+
+class _Vectoriser:
+    """TF-IDF over the words of both drafts (sublinear term frequency, L2-normalised rows)."""
+
+    def __init__(self, documents: Sequence[str]) -> None:
+        frequency: Counter[str] = Counter()
+        for text in documents:
+            frequency.update(set(tokens(text)))
+        self.vocabulary = {word: i for i, word in enumerate(sorted(frequency))}
+        count = len(documents) or 1
+        self.idf = np.array(
+            [math.log((1 + count) / (1 + frequency[word])) + 1 for word in sorted(frequency)]
+        )
+
+    def transform(self, texts: Sequence[str]) -> csr_matrix:
+        rows, cols, values = [], [], []
+        for row, text in enumerate(texts):
+            counts = Counter(self.vocabulary[w] for w in tokens(text) if w in self.vocabulary)
+            weights = {col: (1 + math.log(n)) * self.idf[col] for col, n in counts.items()}
+            norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
+            for col, weight in weights.items():
+                rows.append(row)
+                cols.append(col)
+                values.append(weight / norm)
+        shape = (len(texts), len(self.vocabulary))
+        return csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float64)
+
+    def weights(self, text: str) -> dict[str, float]:
+        return {
+            w: float(self.idf[self.vocabulary[w]])
+            for w in set(tokens(text))
+            if w in self.vocabulary
+        }
+
+
+def _side(outline: Outline, vectoriser: _Vectoriser) -> _Side:
+    provisions = outline.provisions
+    own = [f"{p.heading} {p.text}" for p in provisions]
+    subtree = _subtree_texts(provisions)
+    count = max(len(provisions) - 1, 1)
+    return _Side(
+        provisions=provisions,
+        own=vectoriser.transform(own),
+        subtree=vectoriser.transform(subtree),
+        own_words=tuple(frozenset(tokens(t)) for t in own),
+        subtree_words=tuple(frozenset(tokens(t)) for t in subtree),
+        heading_tokens=tuple(frozenset(tokens(p.heading)) for p in provisions),
+        position=np.arange(len(provisions), dtype=np.float64) / count,
+        index={p.id: i for i, p in enumerate(provisions)},
+    )
+
+
+def _cosine(a: csr_matrix, b: csr_matrix) -> NDArray[np.float64]:
+    return np.asarray((a @ b.T).todense(), dtype=np.float64)
+
+
+def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def _label_similarity(a: Provision, b: Provision) -> float:
+    if a.label == b.label:
+        return 1.0
+    if a.number and a.number == b.number:
+        return 0.6
+    return 0.0
+
+
+# --- scoring ------------------------------------------------------------------------------
+
+
+def _pair_scores(
+    old: _Side,
+    new: _Side,
+    rows: list[int],
+    cols: list[int],
+    group: str,
+    own_cos: NDArray[np.float64],
+    subtree_cos: NDArray[np.float64],
+    parents: dict[int, int],
+    settings: AlignSettings,
+) -> NDArray[np.float64]:
+    """Score every (old row, new col) pair of one group."""
+    scores = np.zeros((len(rows), len(cols)))
+    for i, r in enumerate(rows):
+        a = old.provisions[r]
+        parent_r = old.index.get(a.parent or "")
+        for j, c in enumerate(cols):
+            b = new.provisions[c]
+            own = own_cos[r, c]
+            position = 1.0 - abs(old.position[r] - new.position[c])
+            if group == "container":
+                headings = _jaccard(old.heading_tokens[r], new.heading_tokens[c])
+                score = (
+                    0.40 * subtree_cos[r, c]
+                    + 0.25 * own
+                    + 0.20 * headings
+                    + 0.10 * _label_similarity(a, b)
+                    + 0.05 * position
+                )
+                if (a.kind == "overview") != (b.kind == "overview"):
+                    score = 0.0  # an overview's copy is never the provision itself
+                elif a.kind != b.kind:
+                    score *= 0.92
+            elif group == "box":
+                score = 0.85 * own + 0.15 * position
+                if a.kind != b.kind:
+                    score *= 0.7
+            else:
+                score = 0.88 * own + 0.06 * _label_similarity(a, b) + 0.06 * position
+                if a.kind != b.kind:
+                    score *= 0.9
+            parent_c = new.index.get(b.parent or "")
+            if parent_r is not None and parent_c is not None and parents.get(parent_r) == parent_c:
+                score += settings.parent_bonus
+            scores[i, j] = min(score, 1.0)
+    return scores
+
+
+def _assign(scores: NDArray[np.float64], threshold: float) -> list[tuple[int, int, float]]:
+    """Pairs (row, col, score) of the assignment with the highest total score."""
+    if scores.size == 0:
+        return []
+    rows, cols = linear_sum_assignment(scores, maximize=True)
+    return [
+        (int(r), int(c), float(scores[r, c]))
+        for r, c in zip(rows, cols, strict=True)
+        if scores[r, c] >= threshold
+    ]
+
+
+def _pair_group(
+    old: _Side,
+    new: _Side,
+    group: str,
+    own_cos: NDArray[np.float64],
+    subtree_cos: NDArray[np.float64],
+    parents: dict[int, int],
+    settings: AlignSettings,
+) -> dict[int, tuple[int, float]]:
+    rows = [i for i, p in enumerate(old.provisions) if group_of(p) == group]
+    cols = [i for i, p in enumerate(new.provisions) if group_of(p) == group]
+    threshold = {
+        "container": settings.container_threshold,
+        "box": settings.box_threshold,
+        "leaf": settings.leaf_threshold,
+    }[group]
+    scores = _pair_scores(old, new, rows, cols, group, own_cos, subtree_cos, parents, settings)
+    return {rows[r]: (cols[c], score) for r, c, score in _assign(scores, threshold)}
+
+
+# --- alignment ------------------------------------------------------------------------------
+
+
+def align(
+    old: Outline, new: Outline, settings: AlignSettings | None = None
+) -> tuple[Alignment, ...]:
+    """Align two outlines; swapping them mirrors the result exactly."""
+    settings = settings or AlignSettings()
+    if (old.document.sha256, old.document.source) > (new.document.sha256, new.document.source):
+        return tuple(_mirror(a) for a in _align_canonical(new, old, settings))
+    return _align_canonical(old, new, settings)
+
+
+def _mirror(alignment: Alignment) -> Alignment:
+    return Alignment(
+        old=alignment.new,
+        new=alignment.old,
+        relation=_MIRROR.get(alignment.relation, alignment.relation),
+        score=alignment.score,
+    )
+
+
+def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tuple[Alignment, ...]:
+    vectoriser = _Vectoriser([f"{p.heading} {p.text}" for p in (*old.provisions, *new.provisions)])
+    a, b = _side(old, vectoriser), _side(new, vectoriser)
+    own_cos = _cosine(a.own, b.own)
+    subtree_cos = _cosine(a.subtree, b.subtree)
+
+    # Containers first, twice: the second pass rewards children of paired parents.
+    parents: dict[int, int] = {}
+    pairs: dict[int, tuple[int, float]] = {}
+    for _ in range(2):
+        pairs = _pair_group(a, b, "container", own_cos, subtree_cos, parents, settings)
+        parents = {r: c for r, (c, _) in pairs.items()}
+    for group in ("box", "leaf"):
+        found = _pair_group(a, b, group, own_cos, subtree_cos, parents, settings)
+        pairs.update(found)
+        parents.update({r: c for r, (c, _) in found.items()})
+
+    return _relations(a, b, pairs, parents, vectoriser, settings)
+
+
+def _relations(
+    a: _Side,
+    b: _Side,
+    pairs: dict[int, tuple[int, float]],
+    parents: dict[int, int],
+    vectoriser: _Vectoriser,
+    settings: AlignSettings,
+) -> tuple[Alignment, ...]:
+    paired_new = {c: r for r, (c, _) in pairs.items()}
+    usual_kinds = _usual_kinds(a, b, pairs)
+    result: list[Alignment] = []
+    for r, provision in enumerate(a.provisions):
+        if r in pairs:
+            c, score = pairs[r]
+            counterpart = b.provisions[c]
+            result.append(
+                Alignment(
+                    provision.id,
+                    counterpart.id,
+                    _pair_relation(a, b, r, c, parents, usual_kinds),
+                    round(score, 4),
+                )
+            )
+            continue
+        target = _containing(provision, a, b, vectoriser, settings, set(paired_new))
+        if target is not None:
+            c, share = target
+            result.append(Alignment(provision.id, b.provisions[c].id, "merged", round(share, 4)))
+        else:
+            result.append(Alignment(provision.id, None, "removed", 1.0))
+    for c, provision in enumerate(b.provisions):
+        if c in paired_new:
+            continue
+        source = _containing(provision, b, a, vectoriser, settings, set(pairs))
+        if source is not None:
+            r, share = source
+            result.append(Alignment(a.provisions[r].id, provision.id, "split", round(share, 4)))
+        else:
+            result.append(Alignment(None, provision.id, "added", 1.0))
+    return tuple(result)
+
+
+def _usual_kinds(a: _Side, b: _Side, pairs: dict[int, tuple[int, float]]) -> dict[str, str]:
+    """For each kind of the old draft, the kind its provisions usually become.
+
+    When a draft renames its levels ("Measure N" -> "Commitment N"), every measure
+    changes kind and none has moved; a commitment that became an appendix has.
+    """
+    mappings: dict[str, Counter[str]] = {}
+    for r, (c, _) in pairs.items():
+        mappings.setdefault(a.provisions[r].kind, Counter())[b.provisions[c].kind] += 1
+    return {kind: counts.most_common(1)[0][0] for kind, counts in sorted(mappings.items())}
+
+
+def _pair_relation(
+    a: _Side, b: _Side, r: int, c: int, parents: dict[int, int], usual_kinds: dict[str, str]
+) -> Relation:
+    old, new = a.provisions[r], b.provisions[c]
+    parent_r = a.index.get(old.parent or "")
+    parent_c = b.index.get(new.parent or "")
+    if (
+        group_of(old) == "container"
+        and usual_kinds.get(old.kind) != new.kind
+        and "section" not in (old.kind, new.kind)
+    ):
+        return "moved"  # e.g. a commitment that became an appendix
+    # Moved: the old parent has a counterpart, and it is not the new parent. Headings of
+    # parts and sections are renamed freely, so only numbered parents count for containers.
+    if parent_r is not None and parent_r in parents and parents[parent_r] != parent_c:
+        parent_kind = a.provisions[parent_r].kind
+        if group_of(old) != "container" or parent_kind not in ("section", "part", "overview"):
+            return "moved"
+    if normalise(f"{old.heading} {old.text}") == normalise(f"{new.heading} {new.text}"):
+        return "unchanged"
+    return "changed"
+
+
+def _containing(
+    provision: Provision,
+    side: _Side,
+    other: _Side,
+    vectoriser: _Vectoriser,
+    settings: AlignSettings,
+    candidates: set[int],
+) -> tuple[int, float] | None:
+    """The paired provision of the other draft that holds most of this one's words."""
+    if provision.kind == "overview":
+        return None
+    group = group_of(provision)
+    index = side.index[provision.id]
+    # A container's words include its children's: "Commitment 10 went into II.4" is
+    # about everything Commitment 10 held.
+    text = (
+        " ".join(sorted(side.subtree_words[index]))
+        if group == "container"
+        else f"{provision.heading} {provision.text}"
+    )
+    weights = vectoriser.weights(text)
+    total = sum(weights.values())
+    if len(weights) < MIN_CONTAINED_WORDS:
+        return None  # too short to say where its words went
+    words = other.subtree_words if group == "container" else other.own_words
+    best: tuple[int, float] | None = None
+    for c in sorted(candidates):
+        candidate = other.provisions[c]
+        if group_of(candidate) != group or candidate.kind == "overview":
+            continue
+        present = words[c]
+        if len(present) > MAX_CONTAINER_GROWTH * len(weights):
+            continue  # a whole section holds every word; that is no merge
+        share = sum(w for word, w in weights.items() if word in present) / total
+        if share >= settings.containment_threshold and (best is None or share > best[1]):
+            best = (c, share)
+    return best

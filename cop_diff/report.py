@@ -1,0 +1,52 @@
+"""The JSON report: a contract other tools read. Fields may be added, never renamed."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict
+from typing import Any
+
+from cop_diff import __version__
+from cop_diff.model import Comparison, Document
+from cop_diff.outline import provision_record
+
+SCHEMA = "cop-diff/report/1"
+
+
+def _document_record(document: Document) -> dict[str, Any]:
+    return {
+        "source": document.source,
+        "format": document.format,
+        "sha256": document.sha256,
+        "pages": document.pages,
+    }
+
+
+def summary(comparison: Comparison) -> dict[str, int]:
+    counts = Counter(f.direction for f in comparison.findings)
+    return {key: counts[key] for key in ("weakening", "strengthening", "neutral")}
+
+
+def report_record(comparison: Comparison) -> dict[str, Any]:
+    return {
+        "schema": SCHEMA,
+        "generator": f"cop-diff {__version__}",
+        "old": _document_record(comparison.old.document) | {"profile": comparison.old.profile},
+        "new": _document_record(comparison.new.document) | {"profile": comparison.new.profile},
+        "provisions": {
+            "old": [provision_record(p) for p in comparison.old.provisions],
+            "new": [provision_record(p) for p in comparison.new.provisions],
+        },
+        "alignment": [asdict(a) for a in comparison.alignment],
+        "diffs": [
+            {"old": d.old, "new": d.new, "ops": [[op.op, op.text] for op in d.ops]}
+            for d in comparison.diffs
+        ],
+        "findings": [asdict(f) for f in comparison.findings],
+        "summary": summary(comparison),
+    }
+
+
+def report_json(comparison: Comparison) -> str:
+    return json.dumps(report_record(comparison), ensure_ascii=False, indent=1) + "\n"

@@ -1,0 +1,1 @@
+"""Detectors: each turns an aligned pair of drafts into findings."""
