@@ -8,17 +8,36 @@ from __future__ import annotations
 
 from cop_diff.model import Alignment, Finding, Outline, Provision
 
+QUOTE_WORDS = 8
 
-def _name(provision: Provision) -> str:
+
+def _quote(text: str) -> str:
+    words = text.split()
+    return " ".join(words[:QUOTE_WORDS]) + ("…" if len(words) > QUOTE_WORDS else "")
+
+
+def _name(provision: Provision, by_id: dict[str, Provision]) -> str:
+    """How an analyst would refer to a provision: "Measure 4.5 (Serious incident ...)"."""
+    if provision.kind in ("list-item", "paragraph"):
+        parent = by_id.get(provision.parent or "")
+        where = parent.label if parent is not None else "the preamble"
+        what = (
+            "a paragraph"
+            if provision.kind == "paragraph"
+            else ("an item" if provision.label == "•" else f"item {provision.label}")
+        )
+        return f'{what} of {where} ("{_quote(provision.text)}")'
     if provision.heading and provision.heading != provision.label:
         return f"{provision.label} ({provision.heading})"
-    if provision.kind in ("list-item", "paragraph", "recital") and provision.parent:
-        return f"an item of {provision.parent}"
     return provision.label
 
 
 def _label_of(provision: Provision | None) -> str:
-    return provision.label if provision is not None else "the top level"
+    if provision is None:
+        return "the top level"
+    if provision.heading and provision.heading != provision.label:
+        return f"{provision.label} ({provision.heading})"
+    return provision.label
 
 
 def structural_findings(
@@ -28,12 +47,16 @@ def structural_findings(
     new_by_id = {p.id: p for p in new.provisions}
     removed = {a.old for a in alignment if a.relation == "removed"}
     added = {a.new for a in alignment if a.relation == "added"}
+    counterparts = {
+        a.old: a.new for a in alignment if a.old and a.new and a.relation not in ("merged", "split")
+    }
     findings: list[Finding] = []
     for entry in alignment:
         if entry.relation == "removed" and entry.old is not None:
             provision = old_by_id[entry.old]
             if provision.parent in removed:
                 continue
+            name = _name(provision, old_by_id)
             findings.append(
                 Finding(
                     rule="provision-removed",
@@ -42,7 +65,7 @@ def structural_findings(
                     new=None,
                     old_text=provision.text,
                     new_text="",
-                    explanation=f"{_name(provision)} has no counterpart in the new draft.",
+                    explanation=f"{name} has no counterpart in the new draft.",
                     confidence=round(1 - entry.score / 2, 4) if entry.score < 1 else 0.9,
                 )
             )
@@ -58,7 +81,7 @@ def structural_findings(
                     new=provision.id,
                     old_text="",
                     new_text=provision.text,
-                    explanation=f"{_name(provision)} is new in this draft.",
+                    explanation=f"{_name(provision, new_by_id)} is new in this draft.",
                     confidence=0.9,
                 )
             )
@@ -67,6 +90,7 @@ def structural_findings(
             old_parent = _label_of(old_by_id.get(before.parent or ""))
             new_parent = _label_of(new_by_id.get(after.parent or ""))
             renamed = "" if after.label == before.label else f", now {after.label}"
+            name = _name(before, old_by_id)
             findings.append(
                 Finding(
                     rule="provision-moved",
@@ -76,7 +100,9 @@ def structural_findings(
                     old_text=before.text,
                     new_text=after.text,
                     explanation=(
-                        f"{_name(before)} moved from {old_parent} to {new_parent}{renamed}."
+                        f"{name} is now {_label_of(after)}."
+                        if counterparts.get(before.parent or "") == after.parent
+                        else f"{name} moved from {old_parent} to {new_parent}{renamed}."
                     ),
                     confidence=entry.score,
                 )
