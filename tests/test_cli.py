@@ -108,3 +108,43 @@ def test_every_command_has_help_with_an_example() -> None:
         code, out, _ = run(name, "--help")
         assert code == 0, name
         assert command.help and "Example:" in out, name
+
+
+def test_compare_exit_codes_follow_diff(tmp_path: Path) -> None:
+    v2, v3 = str(ROOT / "drafts" / "sample-v2.pdf"), str(ROOT / "drafts" / "sample-v3.pdf")
+    assert run("compare", v2, v2)[0] == 0
+    code, out, _ = run("compare", v2, v3)
+    assert code == 1 and "removed" in out
+    assert run("compare", v2, str(tmp_path / "nothing.pdf"))[0] == 2
+
+
+def test_compare_writes_json_atomically(tmp_path: Path) -> None:
+    v2, v3 = str(ROOT / "drafts" / "sample-v2.pdf"), str(ROOT / "drafts" / "sample-v3.pdf")
+    target = tmp_path / "report.json"
+    code, out, err = run("compare", v2, v3, "-o", str(target))
+    assert code == 1 and out == "" and str(target) in err
+    assert json.loads(target.read_text(encoding="utf-8"))["schema"] == "cop-diff/report/1"
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_compare_into_a_missing_folder_fails_cleanly(tmp_path: Path) -> None:
+    v2 = str(ROOT / "drafts" / "sample-v2.pdf")
+    code, _, err = run("compare", v2, v2, "-o", str(tmp_path / "no" / "report.json"))
+    assert code == 2 and "does not exist" in err and err.count("\n") == 1
+    assert not (tmp_path / "no").exists()
+
+
+GROWN = {
+    "old.md": "## Commitment 1. Logs\n\nSignatories shall keep logs of every flight.\n",
+    "new.md": "## Commitment II.1. Logs\n\nSignatories shall keep logs of every flight.\n\n"
+    "## Commitment II.2. Reports\n\nSignatories shall report incidents to the Authority.\n",
+}
+
+
+def test_fail_on_weakening_ignores_other_changes(tmp_path: Path) -> None:
+    for name, text in GROWN.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    old, new = str(tmp_path / "old.md"), str(tmp_path / "new.md")
+    assert run("compare", old, new)[0] == 1  # a commitment was added: a change
+    assert run("compare", old, new, "--fail-on", "weakening")[0] == 0  # but nothing weaker
+    assert run("compare", new, new)[0] == 0
