@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    := out
 SHARED ?= ../shared/drafts
 
-.PHONY: run test lint bench install clean sample-drafts
+.PHONY: run test lint bench eval install clean sample-drafts
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ lint: $(STAMP)
 # Filled by the performance issue; for now it times the outline of the real drafts.
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py $(SHARED)
+
+# Accuracy against our gold annotations of the real drafts (tests/gold/).
+eval: $(STAMP)
+	$(BIN)/python scripts/eval_alignment.py $(SHARED)
 
 # Re-print the sample drafts from their sources (needs fpdf2, a test extra).
 sample-drafts: $(STAMP)

@@ -14,6 +14,8 @@ one canonical orientation and mirrored.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 import re
 from collections import Counter
@@ -27,6 +29,9 @@ from scipy.sparse import csr_matrix
 
 from cop_diff.model import Alignment, Outline, Provision, Relation
 
+UNUSUAL_KIND_FACTOR = 0.8
+"""A commitment paired with a measure (when commitments usually stay commitments)."""
+GROUPING_KINDS = frozenset({"part", "section", "chapter"})
 LEAF_KINDS = frozenset({"list-item", "recital", "paragraph"})
 BOX_KINDS = frozenset({"legal-text", "explanatory", "kpi", "open-question", "info-box", "box"})
 
@@ -37,6 +42,7 @@ _MIRROR: dict[Relation, Relation] = {
     "split": "merged",
 }
 MIN_CONTAINED_WORDS = 8
+"""Below this many distinct words, a provision is too short to say where it went."""
 MAX_CONTAINER_GROWTH = 6
 """A merge target may hold at most this many times the words of what merged into it."""
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
@@ -51,12 +57,14 @@ class AlignSettings:
     """A pair of commitments, measures or sections scoring below this is no pair."""
     leaf_threshold: float = 0.42
     box_threshold: float = 0.35
-    containment_threshold: float = 0.8
+    containment_threshold: float = 0.7
     """Share of an unpaired provision's weighted words found in a paired one to call it merged."""
     parent_bonus: float = 0.12
+    gap_threshold: float = 0.12
+    """Between two paired neighbours, a pair needs only this score (see ``_fill_gaps``)."""
 
     def __post_init__(self) -> None:
-        for name in ("container_threshold", "leaf_threshold", "box_threshold"):
+        for name in ("container_threshold", "leaf_threshold", "box_threshold", "gap_threshold"):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be within [0, 1]")
 
@@ -188,9 +196,14 @@ def _pair_scores(
     own_cos: NDArray[np.float64],
     subtree_cos: NDArray[np.float64],
     parents: dict[int, int],
+    usual: dict[str, str],
     settings: AlignSettings,
 ) -> NDArray[np.float64]:
-    """Score every (old row, new col) pair of one group."""
+    """Score every (old row, new col) pair of one group.
+
+    ``usual`` maps each old kind to the kind it usually became (from an earlier pass);
+    a pair of those kinds is "of one kind" even when the names differ.
+    """
     scores = np.zeros((len(rows), len(cols)))
     for i, r in enumerate(rows):
         a = old.provisions[r]
@@ -210,8 +223,8 @@ def _pair_scores(
                 )
                 if (a.kind == "overview") != (b.kind == "overview"):
                     score = 0.0  # an overview's copy is never the provision itself
-                elif a.kind != b.kind:
-                    score *= 0.92
+                elif usual.get(a.kind, a.kind) != b.kind:
+                    score *= UNUSUAL_KIND_FACTOR
             elif group == "box":
                 score = 0.85 * own + 0.15 * position
                 if a.kind != b.kind:
@@ -222,7 +235,9 @@ def _pair_scores(
                     score *= 0.9
             parent_c = new.index.get(b.parent or "")
             if parent_r is not None and parent_c is not None and parents.get(parent_r) == parent_c:
-                score += settings.parent_bonus
+                # Parts and sections group loosely; a shared numbered parent says more.
+                grouping = old.provisions[parent_r].kind in GROUPING_KINDS
+                score += settings.parent_bonus / 2 if grouping else settings.parent_bonus
             scores[i, j] = min(score, 1.0)
     return scores
 
@@ -239,15 +254,26 @@ def _assign(scores: NDArray[np.float64], threshold: float) -> list[tuple[int, in
     ]
 
 
-def _pair_group(
+@dataclass(frozen=True)
+class _GroupScores:
+    """Scores of every old x new pair of one group of provisions."""
+
+    rows: list[int]
+    cols: list[int]
+    matrix: NDArray[np.float64]
+    threshold: float
+
+
+def _score_group(
     old: _Side,
     new: _Side,
     group: str,
     own_cos: NDArray[np.float64],
     subtree_cos: NDArray[np.float64],
     parents: dict[int, int],
+    usual: dict[str, str],
     settings: AlignSettings,
-) -> dict[int, tuple[int, float]]:
+) -> _GroupScores:
     rows = [i for i, p in enumerate(old.provisions) if group_of(p) == group]
     cols = [i for i, p in enumerate(new.provisions) if group_of(p) == group]
     threshold = {
@@ -255,8 +281,97 @@ def _pair_group(
         "box": settings.box_threshold,
         "leaf": settings.leaf_threshold,
     }[group]
-    scores = _pair_scores(old, new, rows, cols, group, own_cos, subtree_cos, parents, settings)
-    return {rows[r]: (cols[c], score) for r, c, score in _assign(scores, threshold)}
+    matrix = _pair_scores(
+        old, new, rows, cols, group, own_cos, subtree_cos, parents, usual, settings
+    )
+    return _GroupScores(rows, cols, matrix, threshold)
+
+
+def _pairs(scores: _GroupScores) -> dict[int, tuple[int, float]]:
+    return {
+        scores.rows[r]: (scores.cols[c], score)
+        for r, c, score in _assign(scores.matrix, scores.threshold)
+    }
+
+
+def _monotonic(anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The longest chain of anchors in the same order in both drafts (sorted by old)."""
+    tails: list[int] = []
+    tail_at: list[int] = []
+    previous = [-1] * len(anchors)
+    for i, (_, col) in enumerate(anchors):
+        k = bisect.bisect_left(tails, col)
+        if k == len(tails):
+            tails.append(col)
+            tail_at.append(i)
+        else:
+            tails[k] = col
+            tail_at[k] = i
+        previous[i] = tail_at[k - 1] if k else -1
+    chain: list[tuple[int, int]] = []
+    i = tail_at[-1] if tail_at else -1
+    while i >= 0:
+        chain.append(anchors[i])
+        i = previous[i]
+    return chain[::-1]
+
+
+def _resembles_no_paired(
+    row: int,
+    scores: _GroupScores,
+    taken: set[int],
+    row_at: dict[int, int],
+    col_at: dict[int, int],
+) -> bool:
+    """True when the row does not resemble any paired column enough to have merged into it."""
+    line = scores.matrix[row_at[row]]
+    return all(line[col_at[c]] < scores.threshold for c in taken if c in col_at)
+
+
+def _fill_gaps(
+    pairs: dict[int, tuple[int, float]],
+    scores: _GroupScores,
+    settings: AlignSettings,
+    kinds: tuple[list[str], list[str]],
+) -> dict[int, tuple[int, float]]:
+    """Pair rewritten provisions that stayed in place between two paired neighbours.
+
+    When Measures 10.10 and 10.12 pair with II.4.12 and II.4.14, a heavily rewritten
+    10.11 between them is II.4.13 if the two are of one kind (after renaming: a First
+    Draft measure is a Second Draft commitment) and resemble each other at all.
+    Neighbours are the pairs that keep their order in both drafts.
+    """
+    row_at = {row: i for i, row in enumerate(scores.rows)}
+    col_at = {col: j for j, col in enumerate(scores.cols)}
+    filled = dict(pairs)
+    taken = {c for c, _ in pairs.values()}
+    anchors = _monotonic(sorted((r, c) for r, (c, _) in pairs.items()))
+    bounds = [
+        (-1, -1),
+        *anchors,
+        (max(scores.rows, default=0) + 1, max(scores.cols, default=0) + 1),
+    ]
+    for (r0, c0), (r1, c1) in itertools.pairwise(bounds):
+        # A provision that scores high enough against an already paired one merged into
+        # it; it is not a rewrite of whatever sits in the gap.
+        gap_rows = [
+            r
+            for r in scores.rows
+            if r0 < r < r1
+            and r not in filled
+            and _resembles_no_paired(r, scores, taken, row_at, col_at)
+        ]
+        gap_cols = [c for c in scores.cols if c0 < c < c1 and c not in taken]
+        if not gap_rows or not gap_cols:
+            continue
+        sub = scores.matrix[np.ix_([row_at[r] for r in gap_rows], [col_at[c] for c in gap_cols])]
+        for i, j in itertools.product(range(len(gap_rows)), range(len(gap_cols))):
+            if kinds[0][gap_rows[i]] != kinds[1][gap_cols[j]]:
+                sub[i, j] = 0.0
+        for i, j, score in _assign(sub, settings.gap_threshold):
+            filled[gap_rows[i]] = (gap_cols[j], score)
+            taken.add(gap_cols[j])
+    return filled
 
 
 # --- alignment ------------------------------------------------------------------------------
@@ -268,8 +383,29 @@ def align(
     """Align two outlines; swapping them mirrors the result exactly."""
     settings = settings or AlignSettings()
     if (old.document.sha256, old.document.source) > (new.document.sha256, new.document.source):
-        return tuple(_mirror(a) for a in _align_canonical(new, old, settings))
-    return _align_canonical(old, new, settings)
+        result = tuple(_mirror(a) for a in _align_canonical(new, old, settings))
+    else:
+        result = _align_canonical(old, new, settings)
+    return _in_reading_order(result, old, new)
+
+
+_PAIRED_FIRST: dict[Relation, int] = {"unchanged": 0, "changed": 0, "moved": 0, "merged": 1}
+
+
+def _in_reading_order(
+    alignment: tuple[Alignment, ...], old: Outline, new: Outline
+) -> tuple[Alignment, ...]:
+    """Old provisions in document order (each one's pairing first), then the added ones."""
+    old_at = {p.id: i for i, p in enumerate(old.provisions)}
+    new_at = {p.id: i for i, p in enumerate(new.provisions)}
+    unknown = len(old_at) + len(new_at)
+
+    def key(entry: Alignment) -> tuple[int, int, int]:
+        old_index = old_at[entry.old] if entry.old is not None else unknown
+        new_index = new_at[entry.new] if entry.new is not None else -1
+        return (old_index, _PAIRED_FIRST.get(entry.relation, 2), new_index)
+
+    return tuple(sorted(alignment, key=key))
 
 
 def _mirror(alignment: Alignment) -> Alignment:
@@ -287,18 +423,29 @@ def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tup
     own_cos = _cosine(a.own, b.own)
     subtree_cos = _cosine(a.subtree, b.subtree)
 
-    # Containers first, twice: the second pass rewards children of paired parents.
+    # Containers first, twice: the second pass rewards children of paired parents and
+    # knows which kinds became which ("Measure N" -> "Commitment N").
     parents: dict[int, int] = {}
+    usual: dict[str, str] = {}
     pairs: dict[int, tuple[int, float]] = {}
+    groups: dict[str, _GroupScores] = {}
     for _ in range(2):
-        pairs = _pair_group(a, b, "container", own_cos, subtree_cos, parents, settings)
+        groups["container"] = _score_group(
+            a, b, "container", own_cos, subtree_cos, parents, usual, settings
+        )
+        pairs = _pairs(groups["container"])
         parents = {r: c for r, (c, _) in pairs.items()}
+        usual = _usual_kinds(a, b, pairs)
+    kinds = ([usual.get(p.kind, p.kind) for p in a.provisions], [p.kind for p in b.provisions])
+    pairs = _fill_gaps(pairs, groups["container"], settings, kinds)
+    parents = {r: c for r, (c, _) in pairs.items()}
     for group in ("box", "leaf"):
-        found = _pair_group(a, b, group, own_cos, subtree_cos, parents, settings)
+        groups[group] = _score_group(a, b, group, own_cos, subtree_cos, parents, usual, settings)
+        found = _pairs(groups[group])
         pairs.update(found)
         parents.update({r: c for r, (c, _) in found.items()})
 
-    return _relations(a, b, pairs, parents, vectoriser, settings)
+    return _relations(a, b, pairs, parents, groups, vectoriser, settings)
 
 
 def _relations(
@@ -306,6 +453,7 @@ def _relations(
     b: _Side,
     pairs: dict[int, tuple[int, float]],
     parents: dict[int, int],
+    groups: dict[str, _GroupScores],
     vectoriser: _Vectoriser,
     settings: AlignSettings,
 ) -> tuple[Alignment, ...]:
@@ -315,17 +463,16 @@ def _relations(
     for r, provision in enumerate(a.provisions):
         if r in pairs:
             c, score = pairs[r]
-            counterpart = b.provisions[c]
-            result.append(
-                Alignment(
-                    provision.id,
-                    counterpart.id,
-                    _pair_relation(a, b, r, c, parents, usual_kinds),
-                    round(score, 4),
-                )
-            )
+            relation = _pair_relation(a, b, r, c, parents, usual_kinds)
+            result.append(Alignment(provision.id, b.provisions[c].id, relation, round(score, 4)))
             continue
-        target = _containing(provision, a, b, vectoriser, settings, set(paired_new))
+        big_enough = len(a.own_words[r]) >= MIN_CONTAINED_WORDS
+        target = (
+            _absorbing(r, groups[group_of(provision)], set(paired_new), along_rows=True)
+            if big_enough
+            else None
+        )
+        target = target or _containing(provision, a, b, vectoriser, settings, set(paired_new))
         if target is not None:
             c, share = target
             result.append(Alignment(provision.id, b.provisions[c].id, "merged", round(share, 4)))
@@ -334,13 +481,39 @@ def _relations(
     for c, provision in enumerate(b.provisions):
         if c in paired_new:
             continue
-        source = _containing(provision, b, a, vectoriser, settings, set(pairs))
+        big_enough = len(b.own_words[c]) >= MIN_CONTAINED_WORDS
+        source = (
+            _absorbing(c, groups[group_of(provision)], set(pairs), along_rows=False)
+            if big_enough
+            else None
+        )
+        source = source or _containing(provision, b, a, vectoriser, settings, set(pairs))
         if source is not None:
             r, share = source
             result.append(Alignment(a.provisions[r].id, provision.id, "split", round(share, 4)))
         else:
             result.append(Alignment(None, provision.id, "added", 1.0))
     return tuple(result)
+
+
+def _absorbing(
+    index: int, scores: _GroupScores, paired: set[int], *, along_rows: bool
+) -> tuple[int, float] | None:
+    """The paired provision an unpaired one resembles well enough to have merged into.
+
+    The assignment pairs one to one; a provision that lost out to another for the
+    same counterpart, with a score that would have paired it, merged into it.
+    """
+    own, other = (scores.rows, scores.cols) if along_rows else (scores.cols, scores.rows)
+    if index not in own:
+        return None
+    line = scores.matrix[own.index(index), :] if along_rows else scores.matrix[:, own.index(index)]
+    best: tuple[int, float] | None = None
+    for position, score in enumerate(line):
+        eligible = other[position] in paired and score >= scores.threshold
+        if eligible and (best is None or score > best[1]):
+            best = (other[position], float(score))
+    return best
 
 
 def _usual_kinds(a: _Side, b: _Side, pairs: dict[int, tuple[int, float]]) -> dict[str, str]:
