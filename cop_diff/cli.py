@@ -83,13 +83,18 @@ FORMATS_BY_SUFFIX = {".json": "json", ".txt": "text"}
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option(
-    "-o", "--output", type=click.Path(path_type=Path), help="Write the report here (atomically)."
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Write the report here, atomically; the extension picks the format. May be repeated.",
 )
 @click.option(
     "--format",
     "output_format",
     type=click.Choice(["json", "text"]),
-    help="Report format; default from the --output extension, else text.",
+    help="Report format for stdout, or for an --output whose extension says nothing.",
 )
 @click.option(
     "--fail-on",
@@ -109,7 +114,7 @@ FORMATS_BY_SUFFIX = {".json": "json", ".txt": "text"}
 def compare(
     old: Path,
     new: Path,
-    output: Path | None,
+    outputs: tuple[Path, ...],
     output_format: str | None,
     fail_on: str,
     profile_files: tuple[Path, ...],
@@ -123,7 +128,7 @@ def compare(
     \b
     Example:
         cop-diff compare drafts/sample-v2.pdf drafts/sample-v3.pdf
-        cop-diff compare old.pdf new.html -o report.json
+        cop-diff compare old.pdf new.html -o report.json -o summary.txt
     """
     from cop_diff.output import write_atomic
     from cop_diff.pipeline import Settings, changes_of_substance, compare_files
@@ -131,16 +136,13 @@ def compare(
     from cop_diff.render import render_report
     from cop_diff.segment import SegmentSettings
 
-    if output_format is None:
-        suffix = output.suffix.lower() if output else ""
-        output_format = FORMATS_BY_SUFFIX.get(suffix, "text" if output is None else "json")
     settings = Settings(segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()))
     comparison = compare_files(old, new, settings)
-    rendered = render_report(comparison, output_format)
-    if output is None:
-        click.echo(rendered, nl=False)
-    else:
-        write_atomic(output, rendered)
+    if not outputs:
+        click.echo(render_report(comparison, output_format or "text"), nl=False)
+    for output in outputs:
+        chosen = FORMATS_BY_SUFFIX.get(output.suffix.lower(), output_format or "json")
+        write_atomic(output, render_report(comparison, chosen))
         click.echo(f"wrote {output}", err=True)
     if fail_on == "weakening":
         failed = any(f.direction == "weakening" for f in comparison.findings)

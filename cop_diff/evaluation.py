@@ -53,7 +53,7 @@ def score_alignment(comparison: Comparison, gold: dict[str, Any]) -> Score:
             kind = f"added {kinds.get(pair['new'], 'missing')}"
             ok = pair["new"] in added
             got: str | None = "paired"
-            expected = "added"
+            expected: str | None = "added"
         else:
             kind = kinds.get(pair["old"], "missing")
             expected = None if pair["relation"] == "removed" else pair["new"]
