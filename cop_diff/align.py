@@ -33,7 +33,9 @@ UNUSUAL_KIND_FACTOR = 0.8
 """A commitment paired with a measure (when commitments usually stay commitments)."""
 GROUPING_KINDS = frozenset({"part", "section", "chapter"})
 LEAF_KINDS = frozenset({"list-item", "recital", "paragraph"})
-BOX_KINDS = frozenset({"legal-text", "explanatory", "kpi", "open-question", "info-box", "box"})
+BOX_KINDS = frozenset(
+    {"legal-text", "recital-box", "explanatory", "kpi", "open-question", "info-box", "box"}
+)
 
 _MIRROR: dict[Relation, Relation] = {
     "removed": "added",

@@ -196,6 +196,24 @@ class PairDiff:
 
 
 @dataclass(frozen=True)
+class ListDiff:
+    """How the list items under one aligned pair of provisions changed."""
+
+    old: str
+    new: str
+    kept: tuple[tuple[str, str], ...]
+    """(old item, new item) pairs that stayed in this list."""
+    removed: tuple[str, ...]
+    """Old items with no counterpart anywhere."""
+    added: tuple[str, ...]
+    """New items with no counterpart anywhere."""
+    moved_out: tuple[tuple[str, str], ...]
+    """(old item, new item) pairs where the item now sits in another list."""
+    moved_in: tuple[tuple[str, str], ...]
+    """(old item, new item) pairs that came here from another list."""
+
+
+@dataclass(frozen=True)
 class Comparison:
     """Everything compare knows about two drafts."""
 
@@ -204,3 +222,4 @@ class Comparison:
     alignment: tuple[Alignment, ...]
     diffs: tuple[PairDiff, ...]
     findings: tuple[Finding, ...]
+    lists: tuple[ListDiff, ...] = ()

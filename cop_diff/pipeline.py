@@ -8,11 +8,12 @@ from pathlib import Path
 from cop_diff.align import AlignSettings, align
 from cop_diff.diff import word_diff
 from cop_diff.extract import extract
-from cop_diff.model import Comparison, Outline, PairDiff
+from cop_diff.model import Alignment, Comparison, ListDiff, Outline, PairDiff
 from cop_diff.rules.structure import structural_findings
 from cop_diff.segment import SegmentSettings, default_settings, segment
 
 DIFFED_RELATIONS = frozenset({"changed", "moved"})
+PAIRED_RELATIONS = frozenset({"unchanged", "changed", "moved"})
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,70 @@ def compare(old: Outline, new: Outline, settings: Settings) -> Comparison:
         if entry.old is not None and entry.new is not None and entry.relation in DIFFED_RELATIONS
     )
     findings = structural_findings(old, new, alignment)
-    return Comparison(old=old, new=new, alignment=alignment, diffs=diffs, findings=findings)
+    return Comparison(
+        old=old,
+        new=new,
+        alignment=alignment,
+        diffs=diffs,
+        findings=findings,
+        lists=list_diffs(old, new, alignment),
+    )
+
+
+LIST_KINDS = frozenset({"list-item", "recital"})
+
+
+def list_diffs(
+    old: Outline, new: Outline, alignment: tuple[Alignment, ...]
+) -> tuple[ListDiff, ...]:
+    """Per aligned pair of parents, the list items kept, removed, added and moved."""
+    old_by_id = {p.id: p for p in old.provisions}
+    new_by_id = {p.id: p for p in new.provisions}
+    counterpart = {
+        a.old: a.new for a in alignment if a.old and a.new and a.relation in PAIRED_RELATIONS
+    }
+    origin = {new_id: old_id for old_id, new_id in counterpart.items()}
+    removed = {a.old for a in alignment if a.relation == "removed"}
+    added = {a.new for a in alignment if a.relation == "added"}
+    old_items: dict[str, list[str]] = {}
+    new_items: dict[str, list[str]] = {}
+    for provision in old.provisions:
+        if provision.kind in LIST_KINDS and provision.parent:
+            old_items.setdefault(provision.parent, []).append(provision.id)
+    for provision in new.provisions:
+        if provision.kind in LIST_KINDS and provision.parent:
+            new_items.setdefault(provision.parent, []).append(provision.id)
+    result: list[ListDiff] = []
+    for old_parent, new_parent in counterpart.items():
+        before = old_items.get(old_parent, [])
+        after = new_items.get(new_parent or "", [])
+        if not before and not after:
+            continue
+        kept: list[tuple[str, str]] = []
+        moved_out: list[tuple[str, str]] = []
+        for item in before:
+            target = counterpart.get(item)
+            if target is None:
+                continue
+            pair = (item, target)
+            (kept if new_by_id[target].parent == new_parent else moved_out).append(pair)
+        moved_in = [
+            (origin[item], item)
+            for item in after
+            if item in origin and old_by_id[origin[item]].parent != old_parent
+        ]
+        result.append(
+            ListDiff(
+                old=old_parent,
+                new=new_parent or "",
+                kept=tuple(kept),
+                removed=tuple(i for i in before if i in removed),
+                added=tuple(i for i in after if i in added),
+                moved_out=tuple(moved_out),
+                moved_in=tuple(moved_in),
+            )
+        )
+    return tuple(result)
 
 
 def compare_files(old: Path, new: Path, settings: Settings | None = None) -> Comparison:

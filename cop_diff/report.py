@@ -43,6 +43,18 @@ def report_record(comparison: Comparison) -> dict[str, Any]:
             {"old": d.old, "new": d.new, "ops": [[op.op, op.text] for op in d.ops]}
             for d in comparison.diffs
         ],
+        "lists": [
+            {
+                "old": d.old,
+                "new": d.new,
+                "kept": [list(pair) for pair in d.kept],
+                "removed": list(d.removed),
+                "added": list(d.added),
+                "moved_out": [list(pair) for pair in d.moved_out],
+                "moved_in": [list(pair) for pair in d.moved_in],
+            }
+            for d in comparison.lists
+        ],
         "findings": [asdict(f) for f in comparison.findings],
         "summary": summary(comparison),
     }

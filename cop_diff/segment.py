@@ -22,14 +22,14 @@ MIN_PROFILE_MATCHES = 2
 
 BOX_KINDS: dict[BoxKind, str] = {
     "legal": "legal-text",
-    "recital": "recital",
+    "recital": "recital-box",
     "explanatory": "explanatory",
     "info": "info-box",
     "kpi": "kpi",
     "faq": "open-question",
     "box": "box",
 }
-NON_BINDING_KINDS = frozenset(BOX_KINDS.values()) | {"overview"}
+NON_BINDING_KINDS = frozenset(BOX_KINDS.values()) | {"overview", "recital"}
 
 _PROVISION_REFERENCE = re.compile(
     r"\b(Commitment|Measure|Sub-Measure|Article|Appendix)s?\s+((?:[IVX]{1,4}\.)?\d+(?:\.\d+)*)"
@@ -316,7 +316,7 @@ class _TreeBuilder:
 
     def _in_recitals(self, node: _Node | None) -> bool:
         while node is not None:
-            if node.kind == "recital" or (
+            if node.kind in ("recital", "recital-box") or (
                 node.level is None and self.vocabulary.is_recital(node.heading)
             ):
                 return True

@@ -125,7 +125,16 @@ def test_line_end_hyphens_joined(real_outline: GetOutline, name: str) -> None:
     assert joins > 5
 
 
-BOX_KINDS = ("legal-text", "recital", "explanatory", "kpi", "open-question", "info-box", "box")
+BOX_KINDS = (
+    "legal-text",
+    "recital-box",
+    "recital",
+    "explanatory",
+    "kpi",
+    "open-question",
+    "info-box",
+    "box",
+)
 
 
 @pytest.mark.parametrize("name", ["cop-d1.pdf", "cop-d2.pdf", "cop-d3.pdf"])
@@ -153,7 +162,7 @@ def test_box_kinds_found_in_each_draft(real_outline: GetOutline) -> None:
     assert kinds["cop-d2.pdf"]["legal-text"] >= 3 and kinds["cop-d2.pdf"]["explanatory"] >= 15
     assert kinds["cop-d2.pdf"]["kpi"] >= 10
     assert kinds["cop-d3.pdf"]["legal-text"] >= 10 and kinds["cop-d3.pdf"]["explanatory"] >= 20
-    assert kinds["cop-d3.pdf"]["recital"] >= 10
+    assert kinds["cop-d3.pdf"]["recital-box"] >= 10 and kinds["cop-d3.pdf"]["recital"] >= 10
 
 
 def test_ids_unique_and_parents_precede_children(real_outline: GetOutline) -> None:
