@@ -63,10 +63,13 @@ class AlignSettings:
     """Share of an unpaired provision's weighted words found in a paired one to call it merged."""
     parent_bonus: float = 0.12
     gap_threshold: float = 0.12
+    leaf_gap_threshold: float = 0.30
+    """The same for list items: a rewritten item between two kept neighbours."""
     """Between two paired neighbours, a pair needs only this score (see ``_fill_gaps``)."""
 
     def __post_init__(self) -> None:
-        for name in ("container_threshold", "leaf_threshold", "box_threshold", "gap_threshold"):
+        thresholds = ("container", "leaf", "box", "gap", "leaf_gap")
+        for name in (f"{prefix}_threshold" for prefix in thresholds):
             if not 0 <= getattr(self, name) <= 1:
                 raise ValueError(f"{name} must be within [0, 1]")
 
@@ -333,7 +336,7 @@ def _resembles_no_paired(
 def _fill_gaps(
     pairs: dict[int, tuple[int, float]],
     scores: _GroupScores,
-    settings: AlignSettings,
+    threshold: float,
     kinds: tuple[list[str], list[str]],
 ) -> dict[int, tuple[int, float]]:
     """Pair rewritten provisions that stayed in place between two paired neighbours.
@@ -370,9 +373,58 @@ def _fill_gaps(
         for i, j in itertools.product(range(len(gap_rows)), range(len(gap_cols))):
             if kinds[0][gap_rows[i]] != kinds[1][gap_cols[j]]:
                 sub[i, j] = 0.0
-        for i, j, score in _assign(sub, settings.gap_threshold):
+        for i, j, score in _assign(sub, threshold):
             filled[gap_rows[i]] = (gap_cols[j], score)
             taken.add(gap_cols[j])
+    return filled
+
+
+def _fill_list_gaps(
+    a: _Side,
+    b: _Side,
+    pairs: dict[int, tuple[int, float]],
+    scores: _GroupScores,
+    parents: dict[int, int],
+    settings: AlignSettings,
+) -> dict[int, tuple[int, float]]:
+    """Within each pair of aligned lists, pair a rewritten item between two kept ones.
+
+    "Large-scale, harmful manipulation" rewritten as "Harmful manipulation", third in
+    both lists, between two items that stayed, is the same risk.
+    """
+    row_at = {row: i for i, row in enumerate(scores.rows)}
+    col_at = {col: j for j, col in enumerate(scores.cols)}
+    old_lists: dict[int, list[int]] = {}
+    new_lists: dict[int, list[int]] = {}
+    for row in scores.rows:
+        parent = a.index.get(a.provisions[row].parent or "")
+        if parent is not None:
+            old_lists.setdefault(parent, []).append(row)
+    for col in scores.cols:
+        parent = b.index.get(b.provisions[col].parent or "")
+        if parent is not None:
+            new_lists.setdefault(parent, []).append(col)
+    filled = dict(pairs)
+    taken = {c for c, _ in pairs.values()}
+    for old_parent, new_parent in parents.items():
+        rows, cols = old_lists.get(old_parent, []), new_lists.get(new_parent, [])
+        kept = [
+            (rows.index(r), cols.index(filled[r][0]))
+            for r in rows
+            if r in filled and filled[r][0] in cols
+        ]
+        bounds = [(-1, -1), *_monotonic(kept), (len(rows), len(cols))]
+        for (i0, j0), (i1, j1) in itertools.pairwise(bounds):
+            gap_rows = [r for r in rows[i0 + 1 : i1] if r not in filled]
+            gap_cols = [c for c in cols[j0 + 1 : j1] if c not in taken]
+            if not gap_rows or not gap_cols:
+                continue
+            sub = scores.matrix[
+                np.ix_([row_at[r] for r in gap_rows], [col_at[c] for c in gap_cols])
+            ]
+            for i, j, score in _assign(sub, settings.leaf_gap_threshold):
+                filled[gap_rows[i]] = (gap_cols[j], score)
+                taken.add(gap_cols[j])
     return filled
 
 
@@ -439,11 +491,13 @@ def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tup
         parents = {r: c for r, (c, _) in pairs.items()}
         usual = _usual_kinds(a, b, pairs)
     kinds = ([usual.get(p.kind, p.kind) for p in a.provisions], [p.kind for p in b.provisions])
-    pairs = _fill_gaps(pairs, groups["container"], settings, kinds)
+    pairs = _fill_gaps(pairs, groups["container"], settings.gap_threshold, kinds)
     parents = {r: c for r, (c, _) in pairs.items()}
     for group in ("box", "leaf"):
         groups[group] = _score_group(a, b, group, own_cos, subtree_cos, parents, usual, settings)
         found = _pairs(groups[group])
+        if group == "leaf":
+            found = _fill_list_gaps(a, b, found, groups[group], parents, settings)
         pairs.update(found)
         parents.update({r: c for r, (c, _) in found.items()})
 

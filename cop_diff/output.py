@@ -24,6 +24,10 @@ def write_atomic(path: Path, content: str | bytes) -> None:
     except OSError as error:
         raise OutputError(f"cannot write here: {error.strerror}", path=str(folder)) from error
     try:
+        # mkstemp creates the file private (0600); a report is as shareable as any file.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
             stream.flush()
