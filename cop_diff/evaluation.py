@@ -67,3 +67,72 @@ def score_alignment(comparison: Comparison, gold: dict[str, Any]) -> Score:
             flag = " (ambiguous)" if pair.get("ambiguous") else ""
             misses.append(f"{pair['old'] or pair['new']} -> {got}, gold {expected}{flag}")
     return Score(total, right, tuple(misses))
+
+
+@dataclass(frozen=True)
+class FindingScore:
+    """Per rule: findings reported, gold findings, and how many of each were matched."""
+
+    reported: Counter[str]
+    gold: Counter[str]
+    reported_matched: Counter[str]
+    gold_matched: Counter[str]
+    missed: tuple[str, ...]
+
+    def precision(self, rule: str | None = None) -> float:
+        reported = self.reported[rule] if rule else sum(self.reported.values())
+        matched = self.reported_matched[rule] if rule else sum(self.reported_matched.values())
+        return matched / reported if reported else 1.0
+
+    def recall(self, rule: str | None = None) -> float:
+        gold = self.gold[rule] if rule else sum(self.gold.values())
+        matched = self.gold_matched[rule] if rule else sum(self.gold_matched.values())
+        return matched / gold if gold else 1.0
+
+
+def _family(comparison: Comparison, side: str, provision: str | None) -> set[str]:
+    """A provision, its ancestors and its descendants: where a finding may be attached."""
+    if provision is None:
+        return set()
+    provisions = comparison.old.provisions if side == "old" else comparison.new.provisions
+    parent = {p.id: p.parent for p in provisions}
+    family = {provision}
+    node = parent.get(provision)
+    while node is not None:
+        family.add(node)
+        node = parent.get(node)
+    for candidate in provisions:  # in document order, so descendants follow their parents
+        if candidate.parent in family and candidate.parent != parent.get(provision):
+            family.add(candidate.id)
+    return family
+
+
+def score_findings(comparison: Comparison, gold: dict[str, Any]) -> FindingScore:
+    """Match reported findings with gold ones: same rule and direction, on the same
+    provision (or one of its ancestors or descendants) in either draft."""
+    reported = [f for f in comparison.findings if f.direction != "neutral"]
+    golds = [g for g in gold["findings"] if not g.get("uncertain")]
+    counts = Counter(f.rule for f in reported)
+    gold_counts = Counter(g["rule"] for g in golds)
+    reported_matched: Counter[str] = Counter()
+    gold_matched: Counter[str] = Counter()
+    missed: list[str] = []
+    hit: set[int] = set()
+    for g in golds:
+        old_family = _family(comparison, "old", g.get("old"))
+        new_family = _family(comparison, "new", g.get("new"))
+        matches = [
+            i
+            for i, f in enumerate(reported)
+            if f.rule == g["rule"]
+            and f.direction == g["direction"]
+            and ((f.old is not None and f.old in old_family) or (f.new is not None and f.new in new_family))
+        ]
+        if matches:
+            gold_matched[g["rule"]] += 1
+            hit.update(matches)
+        else:
+            missed.append(f"{g['rule']} {g.get('old')} -> {g.get('new')}: {g.get('note', '')}")
+    for i in hit:
+        reported_matched[reported[i].rule] += 1
+    return FindingScore(counts, gold_counts, reported_matched, gold_matched, tuple(missed))

@@ -8,8 +8,10 @@ from pathlib import Path
 from cop_diff.align import AlignSettings, align
 from cop_diff.diff import word_diff
 from cop_diff.extract import extract
+from cop_diff.lexicon import Lexicon, load_lexicon
 from cop_diff.model import Alignment, Comparison, ListDiff, Outline, PairDiff
-from cop_diff.rules.structure import structural_findings
+from cop_diff.rules import run_rules
+from cop_diff.rules.base import RuleContext
 from cop_diff.segment import SegmentSettings, default_settings, segment
 
 DIFFED_RELATIONS = frozenset({"changed", "moved"})
@@ -20,6 +22,7 @@ PAIRED_RELATIONS = frozenset({"unchanged", "changed", "moved"})
 class Settings:
     segment: SegmentSettings = field(default_factory=default_settings)
     align: AlignSettings = field(default_factory=AlignSettings)
+    lexicon: Lexicon = field(default_factory=load_lexicon)
 
 
 def outline_file(path: Path, settings: Settings) -> Outline:
@@ -39,14 +42,15 @@ def compare(old: Outline, new: Outline, settings: Settings) -> Comparison:
         for entry in alignment
         if entry.old is not None and entry.new is not None and entry.relation in DIFFED_RELATIONS
     )
-    findings = structural_findings(old, new, alignment)
+    lists = list_diffs(old, new, alignment)
+    context = RuleContext.build(old, new, alignment, lists, settings.lexicon)
     return Comparison(
         old=old,
         new=new,
         alignment=alignment,
         diffs=diffs,
-        findings=findings,
-        lists=list_diffs(old, new, alignment),
+        findings=run_rules(context),
+        lists=lists,
     )
 
 

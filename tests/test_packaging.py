@@ -18,7 +18,10 @@ def test_wheel_ships_templates_and_profiles(tmp_path: Path) -> None:
     )
     (wheel,) = tmp_path.glob("cop_diff-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    templates = {p.name for p in (ROOT / "templates").iterdir()}
+    templates_dir = ROOT / "templates"
+    templates = {
+        p.relative_to(templates_dir).as_posix() for p in templates_dir.rglob("*") if p.is_file()
+    }
     assert templates and all(f"cop_diff/templates/{name}" in names for name in templates)
     assert "cop_diff/profiles/cop-commitments.toml" in names
     assert "cop_diff/profiles/common.toml" in names

@@ -1,1 +1,93 @@
-"""Detectors: each turns an aligned pair of drafts into findings."""
+"""The catalogue of detectors. Each module has a CODE, the KINDS of finding it emits,
+a docstring with a weakening and a non-weakening example, and ``detect(context)``.
+
+The catalogue is an explicit tuple, not a registry filled at import time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from types import ModuleType
+
+from cop_diff.model import Finding
+from cop_diff.rules import (
+    exemption,
+    list_items,
+    modal,
+    number,
+    obligation,
+    qualifier,
+    reference,
+    scope,
+    structure,
+)
+from cop_diff.rules.base import RuleContext
+
+
+@dataclass(frozen=True)
+class Rule:
+    code: str
+    kinds: tuple[str, ...]
+    summary: str
+    """The first line of the module docstring."""
+    doc: str
+    detect: Callable[[RuleContext], Iterator[Finding]]
+
+
+def _rule(
+    module: ModuleType, detect: Callable[[RuleContext], Iterator[Finding]] | None = None
+) -> Rule:
+    doc = (module.__doc__ or "").strip()
+    return Rule(
+        code=module.CODE,
+        kinds=tuple(module.KINDS),
+        summary=doc.splitlines()[0] if doc else "",
+        doc=doc,
+        detect=detect or module.detect,
+    )
+
+
+def _obligations(context: RuleContext) -> Iterator[Finding]:
+    yield from obligation.detect(context)
+    yield from obligation.detect_in_merges(context)
+
+
+RULES: tuple[Rule, ...] = (
+    _rule(structure),
+    _rule(obligation, _obligations),
+    _rule(modal),
+    _rule(qualifier),
+    _rule(exemption),
+    _rule(list_items),
+    _rule(reference),
+    _rule(number),
+    _rule(scope),
+)
+
+DIRECTION_ORDER = {"weakening": 0, "strengthening": 1, "neutral": 2}
+
+
+def run_rules(context: RuleContext, rules: tuple[Rule, ...] = RULES) -> tuple[Finding, ...]:
+    """All findings, weakenings first, then in document order; no duplicates."""
+    old_at = {p.id: i for i, p in enumerate(context.old.provisions)}
+    new_at = {p.id: i for i, p in enumerate(context.new.provisions)}
+    seen: set[tuple[str, str | None, str | None, str, str]] = set()
+    findings: list[Finding] = []
+    for rule in rules:
+        for found in rule.detect(context):
+            key = (found.rule, found.old, found.new, found.old_text, found.new_text)
+            if key not in seen:
+                seen.add(key)
+                findings.append(found)
+
+    def order(found: Finding) -> tuple[int, int, int, str]:
+        position = old_at.get(found.old or "", new_at.get(found.new or "", 0))
+        return (
+            DIRECTION_ORDER[found.direction],
+            position,
+            new_at.get(found.new or "", 0),
+            found.rule,
+        )
+
+    return tuple(sorted(findings, key=order))

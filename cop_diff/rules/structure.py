@@ -1,38 +1,39 @@
-"""Provisions removed, added or moved: the structural findings.
+"""Provisions removed, added, moved, demoted or promoted, as a whole.
 
-A change is reported once, at the highest provision it concerns: when a whole
-commitment is removed, its measures and list items are not reported again.
+provision-removed / provision-added: a provision with no counterpart. It weakens (or
+strengthens) when it bound and imposed duties, and is neutral otherwise.
+provision-demoted / provision-promoted: binding text that now sits in a recital, a box
+or a list "for potential consideration", or the other way round; or a removed binding
+provision whose words now appear only in non-binding text.
+provision-moved (neutral): the same provision under another parent, or at another level.
+List items have their own rules (list_items.py). A change is reported once, at the
+highest provision it concerns: a removed commitment's measures are not listed again.
+
+Weakening:      Commitment 8 "Whistleblowing protections" with three measures
+            ->  (the measures are gone)
+Not weakening:  Measure 4.5 -> Measure II.6.3, same duties under another commitment
+                (provision-moved, neutral).
 """
 
 from __future__ import annotations
 
-from cop_diff.model import Alignment, Finding, Outline, Provision
+from collections.abc import Iterator
 
-QUOTE_WORDS = 8
+from cop_diff.model import Finding, Provision
+from cop_diff.rules.base import LIST_KINDS, SENTENCE_ELSEWHERE, RuleContext, finding, name, quote
+from cop_diff.rules.lexical import strength
 
-
-def _quote(text: str) -> str:
-    words = text.split()
-    return " ".join(words[:QUOTE_WORDS]) + ("…" if len(words) > QUOTE_WORDS else "")
-
-
-def _name(provision: Provision, by_id: dict[str, Provision]) -> str:
-    """How an analyst would refer to a provision: "Measure 4.5 (Serious incident ...)"."""
-    if provision.kind in ("list-item", "paragraph"):
-        parent = by_id.get(provision.parent or "")
-        where = parent.label if parent is not None else "the preamble"
-        what = (
-            "a paragraph"
-            if provision.kind == "paragraph"
-            else ("an item" if provision.label == "•" else f"item {provision.label}")
-        )
-        return f'{what} of {where} ("{_quote(provision.text)}")'
-    if provision.heading and provision.heading != provision.label:
-        return f"{provision.label} ({provision.heading})"
-    return provision.label
+CODE = "S01"
+KINDS = (
+    "provision-removed",
+    "provision-added",
+    "provision-demoted",
+    "provision-promoted",
+    "provision-moved",
+)
 
 
-def _label_of(provision: Provision | None) -> str:
+def _label(provision: Provision | None) -> str:
     if provision is None:
         return "the top level"
     if provision.heading and provision.heading != provision.label:
@@ -40,71 +41,147 @@ def _label_of(provision: Provision | None) -> str:
     return provision.label
 
 
-def structural_findings(
-    old: Outline, new: Outline, alignment: tuple[Alignment, ...]
-) -> tuple[Finding, ...]:
-    old_by_id = {p.id: p for p in old.provisions}
-    new_by_id = {p.id: p for p in new.provisions}
-    removed = {a.old for a in alignment if a.relation == "removed"}
-    added = {a.new for a in alignment if a.relation == "added"}
-    counterparts = {
-        a.old: a.new for a in alignment if a.old and a.new and a.relation not in ("merged", "split")
-    }
-    findings: list[Finding] = []
-    for entry in alignment:
+def _subtree_binds(
+    provision: Provision, provisions: tuple[Provision, ...], context: RuleContext
+) -> bool:
+    """Whether a provision or anything under it binds and imposes a duty."""
+    ids = {provision.id}
+    for candidate in provisions:
+        if candidate.parent in ids:
+            ids.add(candidate.id)
+    return any(
+        p.binding and strength(p.text, context.lexicon) >= 2 for p in provisions if p.id in ids
+    )
+
+
+def _share_elsewhere(context: RuleContext, side: str, provision: str, binding: bool) -> float:
+    """Share of a provision's sentences found in the other draft's (non-)binding text."""
+    indices = context.sentences.of(side, provision)
+    if not indices:
+        return 0.0
+    found = sum(
+        context.sentences.elsewhere(side, i, binding=binding) >= SENTENCE_ELSEWHERE for i in indices
+    )
+    return found / len(indices)
+
+
+def detect(context: RuleContext) -> Iterator[Finding]:
+    removed = {a.old for a in context.alignment if a.relation == "removed"}
+    added = {a.new for a in context.alignment if a.relation == "added"}
+    for entry in context.alignment:
         if entry.relation == "removed" and entry.old is not None:
-            provision = old_by_id[entry.old]
-            if provision.parent in removed:
+            provision = context.old_by_id[entry.old]
+            if provision.parent in removed or provision.kind in LIST_KINDS:
                 continue
-            name = _name(provision, old_by_id)
-            findings.append(
-                Finding(
-                    rule="provision-removed",
-                    direction="neutral",
-                    old=provision.id,
-                    new=None,
-                    old_text=provision.text,
-                    new_text="",
-                    explanation=f"{name} has no counterpart in the new draft.",
-                    confidence=round(1 - entry.score / 2, 4) if entry.score < 1 else 0.9,
-                )
-            )
+            yield from _removed(context, provision)
         elif entry.relation == "added" and entry.new is not None:
-            provision = new_by_id[entry.new]
-            if provision.parent in added:
+            provision = context.new_by_id[entry.new]
+            if provision.parent in added or provision.kind in LIST_KINDS:
                 continue
-            findings.append(
-                Finding(
-                    rule="provision-added",
-                    direction="neutral",
-                    old=None,
-                    new=provision.id,
-                    old_text="",
-                    new_text=provision.text,
-                    explanation=f"{_name(provision, new_by_id)} is new in this draft.",
-                    confidence=0.9,
-                )
-            )
-        elif entry.relation == "moved" and entry.old is not None and entry.new is not None:
-            before, after = old_by_id[entry.old], new_by_id[entry.new]
-            old_parent = _label_of(old_by_id.get(before.parent or ""))
-            new_parent = _label_of(new_by_id.get(after.parent or ""))
+            yield from _added(context, provision)
+        elif entry.old is not None and entry.new is not None and entry.relation in (
+            "unchanged", "changed", "moved"
+        ):  # fmt: skip
+            yield from _paired(context, entry.old, entry.new, entry.relation, entry.score)
+
+
+def _removed(context: RuleContext, provision: Provision) -> Iterator[Finding]:
+    # Only a numbered provision's removal weakens as a whole; the duties of a removed
+    # paragraph or unnumbered section are too easily restructured text to call gone.
+    what = (
+        f"{name(provision, context.old_by_id)} ({provision.heading})"
+        if provision.heading
+        else name(provision, context.old_by_id)
+    )
+    binds = provision.number is not None and _subtree_binds(
+        provision, context.old.provisions, context
+    )
+    if binds and _share_elsewhere(context, "old", provision.id, binding=False) >= 0.5:
+        yield finding(
+            context, KINDS[2], "weakening", (provision.id, None), quote(provision.text, 30), "",
+            f"{what} no longer binds: its words now appear only in text that does not bind.",
+            0.6,
+        )  # fmt: skip
+        return
+    yield finding(
+        context,
+        KINDS[0],
+        "weakening" if binds else "neutral",
+        (provision.id, None),
+        quote(provision.text, 30),
+        "",
+        f"{what} has no counterpart in the new draft"
+        + (", and the duties it set are gone." if binds else "."),
+        0.75 if binds else 0.9,
+    )
+
+
+def _added(context: RuleContext, provision: Provision) -> Iterator[Finding]:
+    what = (
+        f"{name(provision, context.new_by_id)} ({provision.heading})"
+        if provision.heading
+        else name(provision, context.new_by_id)
+    )
+    binds = provision.number is not None and _subtree_binds(
+        provision, context.new.provisions, context
+    )
+    if binds and _share_elsewhere(context, "new", provision.id, binding=False) >= 0.5:
+        yield finding(
+            context, KINDS[3], "strengthening", (None, provision.id), "", quote(provision.text, 30),
+            f"{what} now binds: its words appeared before only in text that did not bind.",
+            0.6,
+        )  # fmt: skip
+        return
+    yield finding(
+        context,
+        KINDS[1],
+        "strengthening" if binds else "neutral",
+        (None, provision.id),
+        "",
+        quote(provision.text, 30),
+        f"{what} is new in this draft" + (" and sets duties." if binds else "."),
+        0.75 if binds else 0.9,
+    )
+
+
+def _paired(
+    context: RuleContext, old_id: str, new_id: str, relation: str, score: float
+) -> Iterator[Finding]:
+    before, after = context.old_by_id[old_id], context.new_by_id[new_id]
+    what = name(before, context.old_by_id)
+    if before.binding != after.binding and before.kind not in LIST_KINDS:
+        # Demotion of a container whose parent was demoted is reported at the parent.
+        parent_pair = context.counterparts.get(before.parent or "")
+        parent_after = context.new_by_id.get(parent_pair or "")
+        parent_before = context.old_by_id.get(before.parent or "")
+        if (
+            parent_before is not None
+            and parent_after is not None
+            and (parent_before.binding != parent_after.binding)
+        ):
+            return
+        demoted = before.binding and not after.binding
+        yield finding(
+            context,
+            KINDS[2] if demoted else KINDS[3],
+            "weakening" if demoted else "strengthening",
+            (old_id, new_id),
+            quote(before.text, 30),
+            quote(after.text, 30),
+            f"{what} {'no longer binds' if demoted else 'now binds'}: it is now "
+            f"{_label(after)}{' (' + after.kind + ')' if after.kind != before.kind else ''}.",
+            0.8,
+        )
+    elif relation == "moved" and before.kind not in LIST_KINDS:
+        old_parent = context.old_by_id.get(before.parent or "")
+        new_parent = context.new_by_id.get(after.parent or "")
+        if context.counterparts.get(before.parent or "") == after.parent:
+            explanation = f"{_label(before)} is now {_label(after)}."
+        else:
             renamed = "" if after.label == before.label else f", now {after.label}"
-            name = _name(before, old_by_id)
-            findings.append(
-                Finding(
-                    rule="provision-moved",
-                    direction="neutral",
-                    old=before.id,
-                    new=after.id,
-                    old_text=before.text,
-                    new_text=after.text,
-                    explanation=(
-                        f"{name} is now {_label_of(after)}."
-                        if counterparts.get(before.parent or "") == after.parent
-                        else f"{name} moved from {old_parent} to {new_parent}{renamed}."
-                    ),
-                    confidence=entry.score,
-                )
-            )
-    return tuple(findings)
+            route = f"from {_label(old_parent)} to {_label(new_parent)}"
+            explanation = f"{_label(before)} moved {route}{renamed}."
+        yield finding(
+            context, KINDS[4], "neutral", (old_id, new_id), quote(before.text, 20),
+            quote(after.text, 20), explanation, score,
+        )  # fmt: skip

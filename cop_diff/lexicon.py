@@ -1,0 +1,101 @@
+"""Lexicons: the words the detectors look for, as data (``cop_diff/lexicons/*.toml``).
+
+A user file (``--lexicon FILE``) extends the built-in lists, or replaces them when it
+says ``replace = true``; other languages and other documents bring their own words.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from cop_diff.errors import InputError
+
+_LIST_KEYS = ("weak_verbs", "hedges", "exemptions", "exempt_classes")
+
+
+def _compile(patterns: list[str]) -> re.Pattern[str]:
+    """One alternation, longest first, on word boundaries, case-insensitive."""
+    ordered = sorted(set(patterns), key=len, reverse=True)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(ordered) + r")(?![\w-])", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    language: str
+    stemmer: str
+    """Snowball stemmer name ("english", "french", "german", ...)."""
+    modals: tuple[tuple[int, re.Pattern[str]], ...]
+    """(strength, pattern), strongest first: 3 duty, 2 expectation, 1 permission."""
+    weak_verbs: re.Pattern[str]
+    hedges: re.Pattern[str]
+    exemptions: re.Pattern[str]
+    exempt_classes: re.Pattern[str]
+    wide_scope: frozenset[str]
+    narrow_scope: frozenset[str]
+    references: tuple[re.Pattern[str], ...]
+    time_units: dict[str, float]
+    deadline_context: re.Pattern[str]
+    retention_context: re.Pattern[str]
+    number_words: dict[str, float]
+
+
+def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
+    """Lists are extended, tables merged, scalars replaced."""
+    merged = dict(base)
+    for key, value in extra.items():
+        if isinstance(value, list) and isinstance(merged.get(key), list):
+            merged[key] = merged[key] + value
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _read(path: Path | Any) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise InputError(f"not a valid lexicon file: {error}", path=str(path)) from error
+
+
+def load_lexicon(extra: tuple[Path, ...] = ()) -> Lexicon:
+    data = _read(resources.files("cop_diff") / "lexicons" / "en.toml")
+    for path in extra:
+        user = _read(path)
+        data = user if user.pop("replace", False) else _merge(data, user)
+    try:
+        return _build(data)
+    except (KeyError, TypeError, ValueError, re.error) as error:
+        source = str(extra[-1]) if extra else "built-in lexicon"
+        raise InputError(f"bad lexicon ({type(error).__name__}: {error})", path=source) from error
+
+
+def _build(data: dict[str, Any]) -> Lexicon:
+    modals = tuple(
+        (int(strength), _compile(list(patterns)))
+        for strength, patterns in sorted(data["modals"].items(), key=lambda kv: -int(kv[0]))
+    )
+    numbers = data["numbers"]
+    return Lexicon(
+        language=str(data.get("language", "en")),
+        stemmer=str(data.get("stemmer", "english")),
+        modals=modals,
+        weak_verbs=_compile(data["weak_verbs"]),
+        hedges=_compile(data["hedges"]),
+        exemptions=_compile(data["exemptions"]),
+        exempt_classes=_compile(data["exempt_classes"]),
+        wide_scope=frozenset(w.lower() for w in data["scope"]["wide"]),
+        narrow_scope=frozenset(w.lower() for w in data["scope"]["narrow"]),
+        references=tuple(re.compile(p) for p in data["references"]["patterns"]),
+        time_units={str(k).lower(): float(v) for k, v in numbers["time_units"].items()},
+        deadline_context=_compile(numbers["deadline_context"]),
+        retention_context=_compile(numbers["retention_context"]),
+        number_words={str(k).lower(): float(v) for k, v in numbers["number_words"].items()},
+    )

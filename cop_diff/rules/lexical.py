@@ -1,0 +1,66 @@
+"""Reading the lexicon in a sentence: modal strength, hedges, exemptions, references."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cop_diff.lexicon import Lexicon
+
+WEAK_VERB_REACH = 4
+"""A weak verb this many words after a modal softens it ("shall, where possible, consider")."""
+STRENGTH_NAMES = {3: "a duty", 2: "an expectation", 1: "a permission", 0: "a plain description"}
+
+
+@dataclass(frozen=True)
+class Modal:
+    start: int
+    end: int
+    phrase: str
+    strength: int
+    """3 duty, 2 expectation, 1 permission; a weak verb after it caps it at 1."""
+
+
+def modals(text: str, lexicon: Lexicon) -> list[Modal]:
+    found: list[Modal] = []
+    taken: list[tuple[int, int]] = []
+    for strength, pattern in lexicon.modals:
+        for match in pattern.finditer(text):
+            if any(s < match.end() and match.start() < e for s, e in taken):
+                continue  # "is not required to" is not also "required to"
+            taken.append(match.span())
+            following = " ".join(text[match.end() :].split()[:WEAK_VERB_REACH])
+            weak = _weak_verb(following, lexicon) if strength > 1 else None
+            phrase = f"{match.group(0)} … {weak}" if weak else match.group(0)
+            found.append(Modal(match.start(), match.end(), phrase, 1 if weak else strength))
+    return sorted(found, key=lambda m: m.start)
+
+
+def _weak_verb(following: str, lexicon: Lexicon) -> str | None:
+    """The weak verb ("consider") right after a modal, if there is one."""
+    match = lexicon.weak_verbs.search(following)
+    if match is None or len(following[: match.start()].split()) > 1:
+        return None
+    return match.group(0)
+
+
+def strength(text: str, lexicon: Lexicon) -> int:
+    return max((m.strength for m in modals(text, lexicon)), default=0)
+
+
+def is_obligation(text: str, lexicon: Lexicon) -> bool:
+    """A sentence that imposes a duty (strength 3) or an expectation (2)."""
+    return strength(text, lexicon) >= 2
+
+
+def phrases(pattern: re.Pattern[str], text: str) -> list[str]:
+    return [" ".join(m.group(0).lower().split()) for m in pattern.finditer(text)]
+
+
+def references(text: str, lexicon: Lexicon) -> set[str]:
+    """Legal instruments cited, normalised: "Directive (EU) 2019/1937"."""
+    found: set[str] = set()
+    for pattern in lexicon.references:
+        for match in pattern.finditer(text):
+            found.add(" ".join(match.group(1).split()))
+    return found

@@ -1,0 +1,143 @@
+"""list-item-removed / -added / -demoted / -promoted: items of binding lists.
+
+An item gone from a binding list (a risk no longer to be assessed, a duty no longer
+listed) weakens; an item moved from a binding list to one that does not bind (a list
+"for potential consideration", a recital) is demoted. Reordering a list changes nothing.
+
+Weakening:      3.2 Selected hazards: [collision, fire, noise]
+            ->  Appendix 1.2 Selected hazards: [collision, fire]
+                and Appendix 1.3 Hazards for potential consideration: [noise]  (demoted)
+Not weakening:  [collision, fire, noise] -> [fire, noise, collision]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cop_diff.model import Finding
+from cop_diff.rules.base import SENTENCE_ELSEWHERE, RuleContext, finding, name, quote
+
+CODE = "L01"
+KINDS = ("list-item-removed", "list-item-added", "list-item-demoted", "list-item-promoted")
+
+
+def _found_elsewhere(context: RuleContext, side: str, item: str, binding: bool) -> bool:
+    indices = context.sentences.of(side, item)
+    return bool(indices) and all(
+        context.sentences.elsewhere(side, i, binding=binding) >= SENTENCE_ELSEWHERE for i in indices
+    )
+
+
+def _vanished(context: RuleContext, side: str, item: str, other_list: str) -> bool:
+    indices = context.sentences.of(side, item)
+    return bool(indices) and all(context.vanished(side, i, other_list) for i in indices)
+
+
+WHOLESALE = 5
+"""When at least this many items of one list go (and most of the list), the list was
+rewritten or moved out of the text: one finding for the list, not one per item."""
+
+
+def _wholesale(items: list[str], size: int) -> bool:
+    return len(items) >= WHOLESALE and len(items) >= 0.6 * size
+
+
+def _gone(
+    context: RuleContext, side: str, item_id: str, other_list: str, came: bool = False
+) -> bool:
+    """A binding item whose substance is nowhere in the other draft's binding text."""
+    item = (context.new_by_id if came else context.old_by_id)[item_id]
+    return item.binding and _vanished(context, side, item_id, other_list)
+
+
+def _item(
+    context: RuleContext, item_id: str, other_list: str, list_name: str, *, removed: bool
+) -> Finding:
+    side = "old" if removed else "new"
+    item = (context.old_by_id if removed else context.new_by_id)[item_id]
+    moved = _found_elsewhere(context, side, item_id, binding=False)
+    if removed:
+        return finding(
+            context, KINDS[2] if moved else KINDS[0], "weakening", (item_id, other_list),
+            item.text, "",
+            f'"{quote(item.text)}" is no longer in the binding list of {list_name}'
+            + (", only in text that does not bind." if moved else "."),
+            0.75,
+        )  # fmt: skip
+    return finding(
+        context, KINDS[3] if moved else KINDS[1], "strengthening", (other_list, item_id),
+        "", item.text,
+        f'"{quote(item.text)}" is new in the binding list of {list_name}'
+        + (" (it was in text that did not bind)." if moved else "."),
+        0.75,
+    )  # fmt: skip
+
+
+def _whole_list(
+    context: RuleContext,
+    old_list: str,
+    new_list: str,
+    items: list[str],
+    size: int,
+    *,
+    removed: bool,
+) -> Finding:
+    by_id = context.old_by_id if removed else context.new_by_id
+    owner = by_id[old_list if removed else new_list]
+    examples = "; ".join(quote(by_id[i].text, 6) for i in items[:3])
+    text = "\n".join(by_id[i].text for i in items)
+    what = name(owner, by_id)
+    return finding(
+        context,
+        KINDS[0] if removed else KINDS[1],
+        "weakening" if removed else "strengthening",
+        (old_list, new_list),
+        text if removed else "",
+        "" if removed else text,
+        f"{len(items)} of the {size} items of the binding list of {what} "
+        + ("are gone" if removed else "are new")
+        + f" (e.g. {examples}); the list may have been rewritten or moved elsewhere.",
+        0.45,
+    )
+
+
+def detect(context: RuleContext) -> Iterator[Finding]:
+    for lists in context.lists:
+        old_list = context.old_by_id[lists.old]
+        new_list = context.new_by_id[lists.new]
+        old_name = name(old_list, context.old_by_id)
+        new_name = name(new_list, context.new_by_id)
+        gone = [i for i in lists.removed if _gone(context, "old", i, lists.new)]
+        came = [i for i in lists.added if _gone(context, "new", i, lists.old, came=True)]
+        old_size = len(lists.kept) + len(lists.removed) + len(lists.moved_out)
+        new_size = len(lists.kept) + len(lists.added) + len(lists.moved_in)
+        if _wholesale(gone, old_size):
+            yield _whole_list(context, lists.old, lists.new, gone, old_size, removed=True)
+        else:
+            for item_id in gone:
+                yield _item(context, item_id, lists.new, old_name, removed=True)
+        if _wholesale(came, new_size):
+            yield _whole_list(context, lists.old, lists.new, came, new_size, removed=False)
+        else:
+            for item_id in came:
+                yield _item(context, item_id, lists.old, new_name, removed=False)
+        for old_id, new_id in lists.moved_out:
+            before, after = context.old_by_id[old_id], context.new_by_id[new_id]
+            if before.binding == after.binding:
+                continue
+            demoted = before.binding
+            target = context.new_by_id.get(after.parent or "")
+            where = name(target, context.new_by_id) if target else "another list"
+            heading = f" ({target.heading})" if target is not None and target.heading else ""
+            yield finding(
+                context,
+                KINDS[2] if demoted else KINDS[3],
+                "weakening" if demoted else "strengthening",
+                (old_id, new_id),
+                before.text,
+                after.text,
+                f'"{quote(before.text)}" moved from the {"binding " if demoted else ""}list of '
+                f"{old_name} to {where}{heading}, which "
+                + ("does not bind." if demoted else "binds."),
+                0.8,
+            )

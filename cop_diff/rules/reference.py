@@ -1,0 +1,81 @@
+"""reference-removed / reference-relegated (and -added / -promoted): legal instruments.
+
+A legal instrument cited in operative text (lexicon ``[references]``: "Directive (EU)
+2019/1937", "Regulation (EU) 2024/1689", the Charter, ...) that no binding provision of
+the new draft cites any more is removed; if only recitals, boxes or other non-binding
+text still cite it, it is relegated. Reported once per instrument, at the provision
+that cited it.
+
+Weakening:      "... protections as per Directive (EU) 2019/1937."  (in a commitment)
+            ->  the commitment no longer cites it; a recital does (relegated)
+Not weakening:  the citation moves from Measure 1.1 to Measure 1.2 (still operative).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cop_diff.model import Finding, Outline, Provision
+from cop_diff.rules.base import RuleContext, finding, name, quote, window
+from cop_diff.rules.lexical import references
+
+CODE = "R01"
+KINDS = ("reference-removed", "reference-relegated", "reference-added", "reference-promoted")
+
+
+def _citations(outline: Outline, context: RuleContext, binding: bool) -> dict[str, str]:
+    """Instrument -> id of the first provision citing it, in (non-)binding text."""
+    cited: dict[str, str] = {}
+    for provision in outline.provisions:
+        if provision.binding == binding:
+            for instrument in sorted(references(provision.text, context.lexicon)):
+                cited.setdefault(instrument, provision.id)
+    return cited
+
+
+def detect(context: RuleContext) -> Iterator[Finding]:
+    old_binding = _citations(context.old, context, True)
+    new_binding = _citations(context.new, context, True)
+    old_other = _citations(context.old, context, False)
+    new_other = _citations(context.new, context, False)
+    for instrument, old_id in sorted(old_binding.items()):
+        if instrument in new_binding:
+            continue
+        provision = context.old_by_id[old_id]
+        relegated = instrument in new_other
+        yield finding(
+            context,
+            KINDS[1] if relegated else KINDS[0],
+            "weakening",
+            (old_id, new_other.get(instrument) if relegated else context.counterparts.get(old_id)),
+            _span(provision, instrument),
+            _span(context.new_by_id.get(new_other.get(instrument, "")), instrument),
+            f"{instrument}, cited in {name(provision, context.old_by_id)}, is no longer cited in "
+            "any binding text" + ("; only recitals or boxes mention it." if relegated else "."),
+            0.8,
+        )
+    for instrument, new_id in sorted(new_binding.items()):
+        if instrument in old_binding:
+            continue
+        provision = context.new_by_id[new_id]
+        promoted = instrument in old_other
+        yield finding(
+            context,
+            KINDS[3] if promoted else KINDS[2],
+            "strengthening",
+            (old_other.get(instrument) if promoted else None, new_id),
+            _span(context.old_by_id.get(old_other.get(instrument, "")), instrument),
+            _span(provision, instrument),
+            f"{instrument} is now cited in binding text ({name(provision, context.new_by_id)})"
+            + (", not only in recitals or boxes." if promoted else "."),
+            0.8,
+        )
+
+
+def _span(provision: Provision | None, instrument: str) -> str:
+    """The citation in its sentence, or "" when the provision is unknown."""
+    if provision is None:
+        return ""
+    flat = " ".join(provision.text.split())
+    at = flat.find(instrument)
+    return window(flat, at, at + len(instrument)) if at >= 0 else quote(flat, 20)

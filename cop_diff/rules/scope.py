@@ -1,0 +1,62 @@
+"""scope-narrowed / scope-widened: who or what a duty covers.
+
+A wide quantifier replaced by a narrowing word ("all" -> "relevant", "any" ->
+"serious"), or a narrowing word put before what the duty covers ("incidents" ->
+"serious incidents"), narrows it; the reverse widens it. The words are data (lexicon
+``[scope]``). A hedge ("where appropriate") is the qualifier rule's, not this one's.
+
+Weakening:      "keep a log of all incidents" -> "keep a log of serious incidents"
+Not weakening:  "keep a log of all incidents" -> "keep a log of every incident"
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from cop_diff.model import Direction, Finding
+from cop_diff.rules.base import RuleContext, changed_spans, finding, name, tokens
+
+CODE = "C01"
+KINDS = ("scope-narrowed", "scope-widened")
+
+
+def detect(context: RuleContext) -> Iterator[Finding]:
+    wide, narrow = context.lexicon.wide_scope, context.lexicon.narrow_scope
+    hedges = context.lexicon.hedges
+    for pair in context.pairs:
+        if not (pair.old.binding and pair.new.binding):
+            continue
+        what = name(pair.new, context.new_by_id)
+        for sentences in pair.matched:
+            for deleted, inserted, old_span, new_span in changed_spans(sentences.ops):
+                if hedges.search(deleted) or hedges.search(inserted):
+                    continue
+                gone, came = set(tokens(deleted)), set(tokens(inserted))
+                if len(gone) > 6 or len(came) > 6:
+                    continue  # a rewrite, not a change of scope
+                narrowed = _narrows(gone, came, wide, narrow)
+                widened = _narrows(came, gone, wide, narrow)
+                if narrowed == widened:
+                    continue
+                kind, verb = (KINDS[0], "narrowed") if narrowed else (KINDS[1], "widened")
+                direction: Direction = "weakening" if narrowed else "strengthening"
+                words = sorted((gone | came) & (wide | narrow))
+                yield finding(
+                    context,
+                    kind,
+                    direction,
+                    pair,
+                    old_span,
+                    new_span,
+                    f"In {what}, the scope of the duty {verb} ({', '.join(words)}).",
+                    0.5 + 0.35 * sentences.similarity,
+                )
+
+
+def _narrows(gone: set[str], came: set[str], wide: frozenset[str], narrow: frozenset[str]) -> bool:
+    """ "all" -> "relevant", a narrowing word put in, or a wide quantifier taken out."""
+    if gone & wide and came & narrow:
+        return True
+    if not gone and came & narrow:
+        return True
+    return bool(gone & wide) and not came
