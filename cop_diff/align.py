@@ -263,6 +263,7 @@ def _assign(scores: NDArray[np.float64], threshold: float) -> list[tuple[int, in
 class _GroupScores:
     """Scores of every old x new pair of one group of provisions."""
 
+    group: str
     rows: list[int]
     cols: list[int]
     matrix: NDArray[np.float64]
@@ -289,7 +290,7 @@ def _score_group(
     matrix = _pair_scores(
         old, new, rows, cols, group, own_cos, subtree_cos, parents, usual, settings
     )
-    return _GroupScores(rows, cols, matrix, threshold)
+    return _GroupScores(group, rows, cols, matrix, threshold)
 
 
 def _pairs(scores: _GroupScores) -> dict[int, tuple[int, float]]:
@@ -561,7 +562,9 @@ def _absorbing(
     same counterpart, with a score that would have paired it, merged into it.
     """
     own, other = (scores.rows, scores.cols) if along_rows else (scores.cols, scores.rows)
-    if index not in own:
+    if index not in own or scores.group == "leaf":
+        # Two list items resemble each other by their shared form ("Risks of ..."); only
+        # the containment test (``_containing``) may say one merged into another.
         return None
     line = scores.matrix[own.index(index), :] if along_rows else scores.matrix[:, own.index(index)]
     best: tuple[int, float] | None = None

@@ -15,8 +15,6 @@ from typing import Any
 
 from cop_diff.errors import InputError
 
-_LIST_KEYS = ("weak_verbs", "hedges", "exemptions", "exempt_classes")
-
 
 def _compile(patterns: list[str]) -> re.Pattern[str]:
     """One alternation, longest first, on word boundaries, case-insensitive."""
@@ -32,6 +30,8 @@ class Lexicon:
     modals: tuple[tuple[int, re.Pattern[str]], ...]
     """(strength, pattern), strongest first: 3 duty, 2 expectation, 1 permission."""
     weak_verbs: re.Pattern[str]
+    descriptive: re.Pattern[str]
+    """Sentences about the text itself, in which no modal binds."""
     hedges: re.Pattern[str]
     exemptions: re.Pattern[str]
     exempt_classes: re.Pattern[str]
@@ -88,6 +88,7 @@ def _build(data: dict[str, Any]) -> Lexicon:
         stemmer=str(data.get("stemmer", "english")),
         modals=modals,
         weak_verbs=_compile(data["weak_verbs"]),
+        descriptive=_compile(data.get("descriptive", ["(?!x)x"])),
         hedges=_compile(data["hedges"]),
         exemptions=_compile(data["exemptions"]),
         exempt_classes=_compile(data["exempt_classes"]),

@@ -32,12 +32,18 @@ SENTENCE_ELSEWHERE = 0.6
 VANISHED_SIMILARITY = 0.35
 """Below this similarity to any binding sentence of the other draft, a duty may be gone..."""
 REWORDED = 0.25
-"""...and nothing in its counterpart provision is even this similar (a loose rewording)."""
+"""Two unmatched sentences of one provision pair this similar are a loose rewording..."""
+KEPT_CONTENT = 0.5
+"""...which kept the duty if it kept at least this share of its weighted words."""
 CONTEXT_WORDS = 5
 """Words of unchanged text kept on each side of a change in the evidence."""
 RATIONALE_CHARS = 1200
 
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[(\"“‘A-Z0-9])|\n{2,}")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:cf|e\.g|i\.e|etc|no|nos|art|arts|para|paras|p|pp|vs|incl|approx|ca|fig|sec)\.)$",
+    re.IGNORECASE,
+)
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _EXPLANATORY = frozenset({"explanatory"})
 PAIRED = frozenset({"unchanged", "changed", "moved"})
@@ -45,7 +51,17 @@ LIST_KINDS = frozenset({"list-item", "recital"})
 
 
 def split_sentences(text: str) -> list[str]:
-    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+    """Sentences of a text; "(cf. Commitment 17)" and "e.g. Measure 2" do not end one."""
+    sentences: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        piece = piece.strip() if piece else ""
+        if not piece:
+            continue
+        if sentences and _ABBREVIATION.search(sentences[-1]):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        else:
+            sentences.append(piece)
+    return sentences
 
 
 def tokens(text: str) -> list[str]:
@@ -118,19 +134,52 @@ class SentenceIndex:
         old_words, new_words = documents[: len(self.old)], documents[len(self.old) :]
         return np.asarray((matrix(old_words) @ matrix(new_words).T).todense(), dtype=np.float64)
 
+    def best(self, side: str, index: int, *, binding: bool) -> tuple[int, float] | None:
+        """The most similar sentence of the other draft with the given binding force."""
+        line = self.similarity[index] if side == "old" else self.similarity[:, index]
+        others = self.new if side == "old" else self.old
+        candidates = [i for i, s in enumerate(others) if s.binding == binding]
+        if not candidates:
+            return None
+        top = max(candidates, key=lambda i: float(line[i]))
+        return top, float(line[top])
+
+    def coverage(self, side: str, index: int, target: frozenset[str]) -> float:
+        """Share of a sentence's weighted words (stems) present in ``target``."""
+        words = set(self.stems_of(side, index))
+        total = sum(self.idf.get(w, 1.0) for w in words)
+        if not total:
+            return 1.0
+        return sum(self.idf.get(w, 1.0) for w in words if w in target) / total
+
     def stems_of(self, side: str, index: int) -> list[str]:
         return self.words[index if side == "old" else len(self.old) + index]
 
     def of(self, side: str, provision: str) -> list[int]:
         return self.by_provision.get((side, provision), [])
 
-    def elsewhere(self, side: str, index: int, *, binding: bool | None = None) -> float:
-        """The best similarity of a sentence to any sentence of the other draft."""
+    def elsewhere(
+        self,
+        side: str,
+        index: int,
+        *,
+        binding: bool | None = None,
+        taken: frozenset[int] = frozenset(),
+    ) -> float:
+        """The best similarity of a sentence to any sentence of the other draft.
+
+        ``taken`` sentences of the other draft already have their own counterpart, so
+        they cannot be where this one went.
+        """
         line = self.similarity[index] if side == "old" else self.similarity[:, index]
         others = self.new if side == "old" else self.old
-        if binding is None:
-            return float(line.max(initial=0.0))
-        mask = np.array([s.binding == binding for s in others], dtype=bool)
+        mask = np.array(
+            [
+                (binding is None or s.binding == binding) and i not in taken
+                for i, s in enumerate(others)
+            ],
+            dtype=bool,
+        )
         return float(line[mask].max(initial=0.0)) if mask.any() else 0.0
 
 
@@ -140,6 +189,8 @@ class SentencePair:
     new: str
     similarity: float
     ops: tuple[DiffOp, ...]
+    old_index: int = -1
+    new_index: int = -1
 
 
 @dataclass(frozen=True)
@@ -153,6 +204,14 @@ class ProvisionPair:
     removed: tuple[tuple[int, str], ...]
     """Old sentences (index in ``SentenceIndex.old``, text) with no counterpart here."""
     added: tuple[tuple[int, str], ...]
+    reworded: tuple[tuple[int, int], ...] = ()
+    """(old, new) unmatched sentences similar enough to be a loose rewording of each other."""
+
+    def partner(self, side: str, index: int) -> int | None:
+        for old, new in self.reworded:
+            if (old if side == "old" else new) == index:
+                return new if side == "old" else old
+        return None
 
 
 @dataclass(frozen=True)
@@ -170,6 +229,9 @@ class RuleContext:
     """Old id -> new id of paired provisions (not merged or split)."""
     notes: dict[str, str] = field(default_factory=dict)
     """New provision id -> the text of its explanatory box ("Summary of changes")."""
+    matched_old: frozenset[int] = frozenset()
+    """Old sentences matched with a sentence of their counterpart provision."""
+    matched_new: frozenset[int] = frozenset()
     _subtree_cache: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     """Filled on first use by ``subtree_sentences``: a cache, not state the rules share."""
 
@@ -210,6 +272,8 @@ class RuleContext:
             pairs=pairs,
             counterparts=counterparts,
             notes=notes,
+            matched_old=frozenset(m.old_index for p in pairs for m in p.matched),
+            matched_new=frozenset(m.new_index for p in pairs for m in p.matched),
         )
 
     def subtree_sentences(self, side: str, provision: str) -> list[int]:
@@ -226,14 +290,44 @@ class RuleContext:
             cache.update({key: tuple(value) for key, value in gathered.items()})
         return list(cache.get(provision, ()))
 
-    def vanished(self, side: str, index: int, counterpart: str | None) -> bool:
-        """A sentence whose substance is nowhere in the other draft's binding text.
+    def went_elsewhere(self, side: str, index: int) -> bool:
+        """Whether a sentence moved to, or merged into, binding text elsewhere.
 
-        Not just unmatched: no binding sentence of the other draft resembles it, and no
-        sentence of its counterpart provision (or under it) is even a loose rewording
-        of it: a duty reworded, or split over list items, is not gone.
+        A free sentence (one without a counterpart of its own) that resembles it is where
+        it went. A sentence that already has a counterpart can only have absorbed it if it
+        kept most of its words: two sentences joined into one.
         """
-        if self.sentences.elsewhere(side, index, binding=True) >= VANISHED_SIMILARITY:
+        taken = self.matched_new if side == "old" else self.matched_old
+        if self.sentences.elsewhere(side, index, binding=True, taken=taken) >= VANISHED_SIMILARITY:
+            return True
+        best = self.sentences.best(side, index, binding=True)
+        if best is None or best[1] < VANISHED_SIMILARITY:
+            return False
+        other = "new" if side == "old" else "old"
+        kept = frozenset(self.sentences.stems_of(other, best[0]))
+        return self.sentences.coverage(side, index, kept) >= KEPT_CONTENT
+
+    def vanished(self, side: str, index: int, pair: ProvisionPair | None) -> bool:
+        """A duty whose substance is nowhere in the other draft's binding text.
+
+        Not just unmatched: no binding sentence of the other draft resembles it, and if
+        the other provision has a loose rewording of it, that rewording kept less than
+        half of its weighted words ("implement whistleblowing channels and protections"
+        reworded as "not retaliate against workers" lost its substance).
+        """
+        if self.went_elsewhere(side, index):
+            return False
+        partner = pair.partner(side, index) if pair is not None else None
+        if partner is None:
+            return True
+        other = "new" if side == "old" else "old"
+        kept = frozenset(self.sentences.stems_of(other, partner))
+        return self.sentences.coverage(side, index, kept) < KEPT_CONTENT
+
+    def vanished_from(self, side: str, index: int, counterpart: str | None) -> bool:
+        """A list item's sentence: gone unless something under the counterpart list (or
+        any binding sentence of the other draft) is even a loose rewording of it."""
+        if self.went_elsewhere(side, index):
             return False
         if counterpart is None:
             return True
@@ -289,20 +383,27 @@ def _pair_sentences(
         for r, c in zip(*linear_sum_assignment(sub, maximize=True), strict=True):
             if sub[r, c] >= SENTENCE_MATCH:
                 a, b = index.old[rows[r]].text, index.new[cols[c]].text
-                matched.append(SentencePair(a, b, float(sub[r, c]), word_diff(a, b)))
+                matched.append(
+                    SentencePair(a, b, float(sub[r, c]), word_diff(a, b), rows[r], cols[c])
+                )
                 used_rows.add(r)
                 used_cols.add(c)
+    left = [r for r in range(len(rows)) if r not in used_rows]
+    right = [c for c in range(len(cols)) if c not in used_cols]
+    reworded: list[tuple[int, int]] = []
+    if left and right:
+        loose = index.similarity[np.ix_([rows[r] for r in left], [cols[c] for c in right])]
+        for r, c in zip(*linear_sum_assignment(loose, maximize=True), strict=True):
+            if loose[r, c] >= REWORDED:
+                reworded.append((rows[left[r]], cols[right[c]]))
     return ProvisionPair(
         old=old,
         new=new,
         relation=relation,
         matched=tuple(matched),
-        removed=tuple(
-            (rows[r], index.old[rows[r]].text) for r in range(len(rows)) if r not in used_rows
-        ),
-        added=tuple(
-            (cols[c], index.new[cols[c]].text) for c in range(len(cols)) if c not in used_cols
-        ),
+        removed=tuple((rows[r], index.old[rows[r]].text) for r in left),
+        added=tuple((cols[c], index.new[cols[c]].text) for c in right),
+        reworded=tuple(reworded),
     )
 
 

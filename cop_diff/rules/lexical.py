@@ -22,6 +22,9 @@ class Modal:
 
 
 def modals(text: str, lexicon: Lexicon) -> list[Modal]:
+    """The modal phrases of a sentence with their strength; none in a descriptive one."""
+    if lexicon.descriptive.search(text):
+        return []
     found: list[Modal] = []
     taken: list[tuple[int, int]] = []
     for strength, pattern in lexicon.modals:

@@ -14,8 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+
 from cop_diff.model import Finding
-from cop_diff.rules.base import SENTENCE_ELSEWHERE, RuleContext, finding, name, quote
+from cop_diff.rules.base import (
+    KEPT_CONTENT,
+    REWORDED,
+    SENTENCE_ELSEWHERE,
+    RuleContext,
+    finding,
+    name,
+    quote,
+)
 
 CODE = "L01"
 KINDS = ("list-item-removed", "list-item-added", "list-item-demoted", "list-item-promoted")
@@ -28,11 +39,6 @@ def _found_elsewhere(context: RuleContext, side: str, item: str, binding: bool) 
     )
 
 
-def _vanished(context: RuleContext, side: str, item: str, other_list: str) -> bool:
-    indices = context.sentences.of(side, item)
-    return bool(indices) and all(context.vanished(side, i, other_list) for i in indices)
-
-
 WHOLESALE = 5
 """When at least this many items of one list go (and most of the list), the list was
 rewritten or moved out of the text: one finding for the list, not one per item."""
@@ -42,12 +48,32 @@ def _wholesale(items: list[str], size: int) -> bool:
     return len(items) >= WHOLESALE and len(items) >= 0.6 * size
 
 
-def _gone(
-    context: RuleContext, side: str, item_id: str, other_list: str, came: bool = False
-) -> bool:
-    """A binding item whose substance is nowhere in the other draft's binding text."""
-    item = (context.new_by_id if came else context.old_by_id)[item_id]
-    return item.binding and _vanished(context, side, item_id, other_list)
+def _reworded(context: RuleContext, removed: list[str], added: list[str]) -> set[str]:
+    """Items of one list pair rewritten one for one: each old item is paired with at most
+    one new item that resembles it loosely and kept most of its words."""
+    index = context.sentences
+    rows = [(item, i) for item in removed for i in index.of("old", item)]
+    cols = [(item, i) for item in added for i in index.of("new", item)]
+    if not rows or not cols:
+        return set()
+    scores = index.similarity[np.ix_([i for _, i in rows], [i for _, i in cols])]
+    kept: set[str] = set()
+    for r, c in zip(*linear_sum_assignment(scores, maximize=True), strict=True):
+        if scores[r, c] < REWORDED:
+            continue
+        words = frozenset(index.stems_of("new", cols[c][1]))
+        if index.coverage("old", rows[r][1], words) >= KEPT_CONTENT:
+            kept.update((rows[r][0], cols[c][0]))
+    return kept
+
+
+def _gone(context: RuleContext, side: str, item_id: str) -> bool:
+    """A binding item that went nowhere: not moved or merged into binding text elsewhere."""
+    item = (context.old_by_id if side == "old" else context.new_by_id)[item_id]
+    indices = context.sentences.of(side, item_id)
+    return (
+        item.binding and bool(indices) and not any(context.went_elsewhere(side, i) for i in indices)
+    )
 
 
 def _item(
@@ -107,8 +133,9 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         new_list = context.new_by_id[lists.new]
         old_name = name(old_list, context.old_by_id)
         new_name = name(new_list, context.new_by_id)
-        gone = [i for i in lists.removed if _gone(context, "old", i, lists.new)]
-        came = [i for i in lists.added if _gone(context, "new", i, lists.old, came=True)]
+        rewritten = _reworded(context, list(lists.removed), list(lists.added))
+        gone = [i for i in lists.removed if i not in rewritten and _gone(context, "old", i)]
+        came = [i for i in lists.added if i not in rewritten and _gone(context, "new", i)]
         old_size = len(lists.kept) + len(lists.removed) + len(lists.moved_out)
         new_size = len(lists.kept) + len(lists.added) + len(lists.moved_in)
         if _wholesale(gone, old_size):

@@ -36,7 +36,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             level = strength(sentence, lexicon)
             if level < 2 or markers(sentence, context):
                 continue
-            if not context.vanished("old", at, pair.new.id):
+            if not context.vanished("old", at, pair):
                 continue
             demoted = index.elsewhere("old", at, binding=False) >= SENTENCE_ELSEWHERE
             yield finding(
@@ -54,7 +54,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             level = strength(sentence, lexicon)
             if level < 2 or markers(sentence, context):
                 continue
-            if not context.vanished("new", at, pair.old.id):
+            if not context.vanished("new", at, pair):
                 continue
             promoted = index.elsewhere("new", at, binding=False) >= SENTENCE_ELSEWHERE
             yield finding(
@@ -87,7 +87,7 @@ def detect_in_merges(context: RuleContext) -> Iterator[Finding]:
             level = strength(sentence, lexicon)
             if level < 2 or markers(sentence, context):
                 continue
-            if not context.vanished(side, at, new.id if side == "old" else old.id):
+            if not context.vanished_from(side, at, new.id if side == "old" else old.id):
                 continue
             removed = side == "old"
             what = name(old, context.old_by_id) if removed else name(new, context.new_by_id)

@@ -28,6 +28,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             continue
         what = name(pair.new, context.new_by_id)
         for sentences in pair.matched:
+            reported: set[str] = set()  # one finding per kind and sentence
             for deleted, inserted, old_span, new_span in changed_spans(sentences.ops):
                 if hedges.search(deleted) or hedges.search(inserted):
                     continue
@@ -39,6 +40,9 @@ def detect(context: RuleContext) -> Iterator[Finding]:
                 if narrowed == widened:
                     continue
                 kind, verb = (KINDS[0], "narrowed") if narrowed else (KINDS[1], "widened")
+                if kind in reported:
+                    continue
+                reported.add(kind)
                 direction: Direction = "weakening" if narrowed else "strengthening"
                 words = sorted((gone | came) & (wide | narrow))
                 yield finding(
