@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cop_diff.model import Direction, Finding
-from cop_diff.rules.base import RuleContext, changed_spans, finding, name
+from cop_diff.rules.base import RuleContext, finding, name, position_map, window
 
 CODE = "N01"
 KINDS = ("number-changed",)
@@ -84,31 +84,37 @@ def _direction(
     return "neutral", ""
 
 
+NEARBY = 12
+"""Characters within which a quantity of the new sentence stands where an old one stood."""
+
+
 def detect(context: RuleContext) -> Iterator[Finding]:
     for pair in context.pairs:
         if not (pair.old.binding and pair.new.binding):
             continue
         what = name(pair.new, context.new_by_id)
         for sentences in pair.matched:
-            for deleted, inserted, old_span, new_span in changed_spans(sentences.ops):
-                old_q = quantities(deleted, context)
-                new_q = quantities(inserted, context)
-                if not old_q or not new_q:
+            after = quantities(sentences.new, context)
+            mapping = position_map(sentences.ops)
+            for start, before in quantities(sentences.old, context):
+                place = mapping[min(start, len(mapping) - 1)]
+                nearby = [(abs(at - place), q) for at, q in after if abs(at - place) <= NEARBY]
+                if not nearby:
                     continue
-                before, after = old_q[0][1], new_q[0][1]
-                if (before.days or before.value) == (after.days or after.value):
+                _, now = min(nearby, key=lambda item: item[0])
+                if (before.days or before.value) == (now.days or now.value):
                     continue
-                at = sentences.old.find(deleted)
-                lead = sentences.old[max(0, at - CONTEXT_BEFORE) : max(at, 0)]
-                direction, reason = _direction(lead, before, after, context)
+                lead = sentences.old[max(0, start - CONTEXT_BEFORE) : start]
+                direction, reason = _direction(lead, before, now, context)
+                new_at = next(at for at, q in after if q is now)
                 yield finding(
                     context,
                     KINDS[0],
                     direction,
                     pair,
-                    old_span,
-                    new_span,
-                    f'In {what}, "{before.text}" became "{after.text}"'
+                    window(sentences.old, start, start + len(before.text)),
+                    window(sentences.new, new_at, new_at + len(now.text)),
+                    f'In {what}, "{before.text}" became "{now.text}"'
                     + (f": {reason}." if reason else "."),
                     0.85 if direction != "neutral" else 0.6,
                 )
