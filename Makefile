@@ -16,7 +16,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-# The main job on the bundled sample drafts: compare each version with the next.
+# The main job on the bundled sample drafts: compare each version with the next, as JSON,
+# text and an HTML redline.
 # cop-diff exits 1 when it finds changes, as diff(1) does; that is success here.
 run: $(STAMP)
 	@mkdir -p $(OUT)
@@ -24,9 +25,10 @@ run: $(STAMP)
 		set -- $$pair; \
 		report=$(OUT)/sample-$$1-$$2; \
 		$(BIN)/cop-diff compare drafts/sample-$$1.pdf drafts/sample-$$2.pdf \
-			-o $$report.json -o $$report.txt; \
+			-o $$report.json -o $$report.txt -o $$report.html; \
 		status=$$?; [ $$status -le 1 ] || exit $$status; \
 	done
+	@echo "HTML redline of the sample drafts: $(OUT)/sample-v2-v3.html (open it in a browser)"
 
 test: $(STAMP)
 	$(BIN)/pytest
@@ -43,6 +45,7 @@ bench: $(STAMP)
 # Accuracy against our gold annotations of the real drafts (tests/gold/).
 eval: $(STAMP)
 	$(BIN)/python scripts/eval_alignment.py $(SHARED)
+	$(BIN)/python scripts/eval_findings.py $(SHARED)
 
 # Re-print the sample drafts from their sources (needs fpdf2, a test extra).
 sample-drafts: $(STAMP)

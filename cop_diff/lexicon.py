@@ -31,6 +31,9 @@ class Lexicon:
     """(strength, pattern), strongest first: 3 duty, 2 expectation, 1 permission."""
     weak_verbs: re.Pattern[str]
     descriptive: re.Pattern[str]
+    removal_notes: tuple[re.Pattern[str], ...]
+    """How drafters' notes say a duty was dropped; group ``what`` is the duty."""
+    note_stops: tuple[str, ...]
     """Sentences about the text itself, in which no modal binds."""
     hedges: re.Pattern[str]
     exemptions: re.Pattern[str]
@@ -89,6 +92,8 @@ def _build(data: dict[str, Any]) -> Lexicon:
         modals=modals,
         weak_verbs=_compile(data["weak_verbs"]),
         descriptive=_compile(data.get("descriptive", ["(?!x)x"])),
+        removal_notes=tuple(re.compile(p, re.IGNORECASE) for p in data.get("removal_notes", [])),
+        note_stops=tuple(data.get("note_stops", [])),
         hedges=_compile(data["hedges"]),
         exemptions=_compile(data["exemptions"]),
         exempt_classes=_compile(data["exempt_classes"]),

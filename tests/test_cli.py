@@ -148,3 +148,40 @@ def test_fail_on_weakening_ignores_other_changes(tmp_path: Path) -> None:
     assert run("compare", old, new)[0] == 1  # a commitment was added: a change
     assert run("compare", old, new, "--fail-on", "weakening")[0] == 0  # but nothing weaker
     assert run("compare", new, new)[0] == 0
+
+
+def test_rules_lists_every_detector() -> None:
+    from cop_diff.rules import RULES
+
+    code, out, _ = run("rules")
+    assert code == 0
+    for rule in RULES:
+        assert rule.code in out and all(kind in out for kind in rule.kinds)
+
+
+HEDGED = {
+    "old.md": "## Commitment 1. Logs\n\nSignatories commit to keeping logs.\n\n"
+    "### Measure 1.1. Flight logs\n\nSignatories shall keep a log of every flight.\n",
+    "new.md": "## Commitment 1. Logs\n\nSignatories commit to keeping logs.\n\n"
+    "### Measure 1.1. Flight logs\n\nSignatories shall keep a log of every flight, "
+    "insofern zumutbar.\n",
+}
+
+
+def test_a_user_lexicon_extends_the_detectors(tmp_path: Path) -> None:
+    for name, text in HEDGED.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    old, new = str(tmp_path / "old.md"), str(tmp_path / "new.md")
+    assert "qualifier-added" not in run("compare", old, new)[1]
+    lexicon = tmp_path / "extra.toml"
+    lexicon.write_text('hedges = ["insofern zumutbar"]\n', encoding="utf-8")
+    code, out, _ = run("compare", old, new, "--lexicon", str(lexicon))
+    assert code == 1 and "qualifier-added" in out and "insofern zumutbar" in out
+
+
+def test_a_broken_lexicon_is_a_clear_error(tmp_path: Path) -> None:
+    lexicon = tmp_path / "broken.toml"
+    lexicon.write_text("hedges = [", encoding="utf-8")
+    v2 = str(ROOT / "drafts" / "sample-v2.pdf")
+    code, _, err = run("compare", v2, v2, "--lexicon", str(lexicon))
+    assert code == 2 and "lexicon" in err and err.count("\n") == 1

@@ -12,6 +12,7 @@ from types import ModuleType
 
 from cop_diff.model import Finding
 from cop_diff.rules import (
+    drafters_note,
     exemption,
     list_items,
     modal,
@@ -56,6 +57,7 @@ def _obligations(context: RuleContext) -> Iterator[Finding]:
 RULES: tuple[Rule, ...] = (
     _rule(structure),
     _rule(obligation, _obligations),
+    _rule(drafters_note),
     _rule(modal),
     _rule(qualifier),
     _rule(exemption),
