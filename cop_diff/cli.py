@@ -76,7 +76,16 @@ def outline(draft: Path, output_format: str, profile_files: tuple[Path, ...]) ->
     click.echo(render_outline(result, output_format), nl=False)
 
 
-FORMATS_BY_SUFFIX = {".json": "json", ".txt": "text"}
+FORMATS_BY_SUFFIX = {
+    ".json": "json",
+    ".txt": "text",
+    ".html": "html",
+    ".htm": "html",
+    ".md": "md",
+    ".markdown": "md",
+    ".csv": "csv",
+    ".docx": "docx",
+}
 
 
 @main.command()
@@ -93,7 +102,7 @@ FORMATS_BY_SUFFIX = {".json": "json", ".txt": "text"}
 @click.option(
     "--format",
     "output_format",
-    type=click.Choice(["json", "text"]),
+    type=click.Choice(["json", "text", "html", "md", "csv", "docx"]),
     help="Report format for stdout, or for an --output whose extension says nothing.",
 )
 @click.option(
@@ -110,6 +119,14 @@ FORMATS_BY_SUFFIX = {".json": "json", ".txt": "text"}
     type=click.Path(path_type=Path),
     help="Extra numbering profile (TOML); may be repeated.",
 )
+@click.option(
+    "--lexicon",
+    "lexicon_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra detector words (TOML); extends the built-in lexicon, or replaces it "
+    "with `replace = true`. May be repeated.",
+)
 @reports_errors
 def compare(
     old: Path,
@@ -118,6 +135,7 @@ def compare(
     output_format: str | None,
     fail_on: str,
     profile_files: tuple[Path, ...],
+    lexicon_files: tuple[Path, ...],
 ) -> None:
     """Compare two drafts: align their provisions and report what changed.
 
@@ -130,13 +148,17 @@ def compare(
         cop-diff compare drafts/sample-v2.pdf drafts/sample-v3.pdf
         cop-diff compare old.pdf new.html -o report.json -o summary.txt
     """
+    from cop_diff.lexicon import load_lexicon
     from cop_diff.output import write_atomic
     from cop_diff.pipeline import Settings, changes_of_substance, compare_files
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.render import render_report
     from cop_diff.segment import SegmentSettings
 
-    settings = Settings(segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()))
+    settings = Settings(
+        segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
+        lexicon=load_lexicon(lexicon_files),
+    )
     comparison = compare_files(old, new, settings)
     if not outputs:
         click.echo(render_report(comparison, output_format or "text"), nl=False)
@@ -149,6 +171,27 @@ def compare(
     else:
         failed = changes_of_substance(comparison)
     sys.exit(int(ExitCode.CHANGES if failed else ExitCode.OK))
+
+
+@main.command()
+@click.option("--verbose", "-v", is_flag=True, help="Show each detector's examples too.")
+def rules(verbose: bool) -> None:
+    """List the detectors: their code, the findings they report, and what they look for.
+
+    \b
+    Example:
+        cop-diff rules
+        cop-diff rules --verbose
+    """
+    from cop_diff.rules import RULES
+
+    for rule in RULES:
+        click.echo(f"{rule.code}  {', '.join(rule.kinds)}")
+        click.echo(f"     {rule.summary}")
+        if verbose:
+            body = rule.doc.split("\n", 1)[1] if "\n" in rule.doc else ""
+            click.echo("\n".join(f"     {line}" for line in body.strip().splitlines()))
+        click.echo()
 
 
 if __name__ == "__main__":  # pragma: no cover
