@@ -126,7 +126,10 @@ def score_findings(comparison: Comparison, gold: dict[str, Any]) -> FindingScore
             for i, f in enumerate(reported)
             if f.rule == g["rule"]
             and f.direction == g["direction"]
-            and ((f.old is not None and f.old in old_family) or (f.new is not None and f.new in new_family))
+            and (
+                (f.old is not None and f.old in old_family)
+                or (f.new is not None and f.new in new_family)
+            )
         ]
         if matches:
             gold_matched[g["rule"]] += 1
