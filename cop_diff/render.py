@@ -2,17 +2,38 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 from collections import Counter
 from typing import get_args
 
+import jinja2
+from markupsafe import Markup
+
+from cop_diff import __version__
 from cop_diff.model import Comparison, Relation
+from cop_diff.redline import build_redline
 from cop_diff.report import report_json, summary
 from cop_diff.templating import environment
 
+REPORT_FORMATS = ("text", "json", "html", "md", "csv", "docx")
+"""What ``render_report`` accepts; docx is bytes, the others text."""
 
-def render_report(comparison: Comparison, output_format: str) -> str:
+REPORT_STYLE = "report/report.css"
+REPORT_SCRIPT = "report/report.js"
+
+
+def render_report(comparison: Comparison, output_format: str) -> str | bytes:
     if output_format == "json":
         return report_json(comparison)
+    if output_format == "html":
+        return render_html(comparison)
+    if output_format in ("md", "csv", "docx"):
+        return _render_export(comparison, output_format)
+    return render_text(comparison)
+
+
+def render_text(comparison: Comparison) -> str:
     counts = Counter(a.relation for a in comparison.alignment)
     template = environment().get_template("compare.txt")
     return template.render(
@@ -21,4 +42,51 @@ def render_report(comparison: Comparison, output_format: str) -> str:
         counts={relation: counts[relation] for relation in get_args(Relation)},
         summary=summary(comparison),
         findings=comparison.findings,
+    )
+
+
+def _render_export(comparison: Comparison, output_format: str) -> str | bytes:
+    # Imported here so that `compare` to JSON or text loads no exporter.
+    if output_format == "md":
+        from cop_diff.exports.markdown import render_markdown
+
+        return render_markdown(comparison)
+    if output_format == "csv":
+        from cop_diff.exports.csvfile import render_csv
+
+        return render_csv(comparison)
+    from cop_diff.exports.docx import render_docx
+
+    return render_docx(comparison)
+
+
+def _static_source(env: jinja2.Environment, name: str) -> str:
+    """A stylesheet or script shipped with the templates, as written (not rendered)."""
+    assert env.loader is not None
+    source, _, _ = env.loader.get_source(env, name)
+    # It goes inside <style> or <script> unescaped, so it must not be able to close it.
+    if "</" in source:
+        raise ValueError(f"{name} must not contain '</'")
+    return source
+
+
+def csp_hash(source: str) -> str:
+    """The Content-Security-Policy source expression that allows exactly this inline text."""
+    digest = hashlib.sha256(source.encode("utf-8")).digest()
+    return "sha256-" + base64.b64encode(digest).decode("ascii")
+
+
+def render_html(comparison: Comparison) -> str:
+    """One self-contained page: inline CSS and JS, allowed by hash, nothing fetched."""
+    env = environment()
+    style = _static_source(env, REPORT_STYLE)
+    script = _static_source(env, REPORT_SCRIPT)
+    return env.get_template("report.html").render(
+        r=build_redline(comparison),
+        version=__version__,
+        # Our own files, checked above: they are the only markup not autoescaped.
+        css=Markup(style),
+        script=Markup(script),
+        style_hash=csp_hash(style),
+        script_hash=csp_hash(script),
     )

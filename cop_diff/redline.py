@@ -1,0 +1,602 @@
+"""What the redline shows, as data: rows of the whole document, findings, summary counts.
+
+The HTML report and the Markdown, CSV and DOCX exports all read a ``Redline`` built
+here, so they agree on order, anchors and grouping. Pure functions of a ``Comparison``:
+no markup is made here (templates and the exporters do that).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import get_args
+
+from cop_diff.diff import word_diff
+from cop_diff.model import (
+    Alignment,
+    Comparison,
+    DiffOp,
+    Direction,
+    Finding,
+    Outline,
+    Provision,
+    Relation,
+)
+
+DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
+RELATIONS: tuple[Relation, ...] = get_args(Relation)
+
+MAIN_RELATIONS = frozenset({"unchanged", "changed", "moved"})
+"""Relations that pair an old provision with its one counterpart (merged/split are extra)."""
+
+GROUP_SKIP_KINDS = frozenset({"part", "list-item", "recital", "paragraph"})
+"""Numbered kinds that do not name a commitment: a part holds many, the rest are parts
+of one. The chart groups by the highest numbered ancestor of any other kind."""
+
+TOC_KINDS = frozenset({"part", "section", "commitment", "appendix", "chapter", "article"})
+TOC_MAX_DEPTH = 2
+MAX_DEPTH_CLASS = 6
+"""Deeper provisions are indented as much as depth 6: more would squeeze the text."""
+
+_SAFE = re.compile(r"[A-Za-z0-9.~-]")
+
+
+def anchor_part(provision_id: str) -> str:
+    """A provision id made safe for an HTML id and a URL fragment, and still unique.
+
+    Letters, digits, ``.``, ``~`` and ``-`` stay; ``/`` (the id's path separator) becomes
+    ``__``; any other character becomes ``_<hex code>_``. Two ids never share a result,
+    because ``_`` only ever starts one of these two escapes.
+    """
+    out = []
+    for char in provision_id:
+        if _SAFE.fullmatch(char):
+            out.append(char)
+        elif char == "/":
+            out.append("__")
+        else:
+            out.append(f"_{ord(char):x}_")
+    return "".join(out)
+
+
+def old_anchor(provision_id: str) -> str:
+    return f"old-{anchor_part(provision_id)}"
+
+
+def new_anchor(provision_id: str) -> str:
+    return f"new-{anchor_part(provision_id)}"
+
+
+PART_KINDS = frozenset({"list-item", "paragraph"})
+"""Kinds whose label ("(a)", "•", "¶") means nothing without the provision they are in."""
+
+
+def long_labels(outline: Outline) -> dict[str, str]:
+    """A label that names each provision on its own: "Measure II.6.2, item 3",
+    "Measure 4.3 (2)(a)", "Commitment II.7, Summary of changes"; numbered provisions
+    ("Measure 4.2", "Recital (e)") keep their own label."""
+    by_id = {p.id: p for p in outline.provisions}
+    position: dict[str, int] = {}
+    seen: Counter[tuple[str | None, str]] = Counter()
+    for provision in outline.provisions:
+        seen[(provision.parent, provision.kind)] += 1
+        position[provision.id] = seen[(provision.parent, provision.kind)]
+    labels: dict[str, str] = {}
+    for provision in outline.provisions:  # parents come first
+        parent = by_id.get(provision.parent or "")
+        if parent is None or (provision.number is not None and provision.kind not in PART_KINDS):
+            labels[provision.id] = provision.label
+            continue
+        # An unnumbered section is named by its own title, not by the titles above it.
+        named = parent.number is not None or parent.kind in PART_KINDS
+        context = labels[parent.id] if named else parent.label
+        if provision.kind == "list-item" and provision.label.startswith("("):
+            labels[provision.id] = f"{context} {provision.label}"
+        elif provision.kind in PART_KINDS:
+            what = "item" if provision.kind == "list-item" else "paragraph"
+            labels[provision.id] = f"{context}, {what} {position[provision.id]}"
+        else:
+            labels[provision.id] = f"{context}, {provision.label}"
+    return labels
+
+
+@dataclass(frozen=True)
+class Row:
+    """One line of the whole document: an old provision beside its new counterpart.
+
+    ``ops`` is the word diff of their texts: all deletion for a removed provision, all
+    insertion for an added one, one kept run for an unchanged one. A provision merged or
+    split without a diff of its own shows its text as kept.
+    """
+
+    anchor: str
+    relation: Relation
+    old: Provision | None
+    new: Provision | None
+    ops: tuple[DiffOp, ...]
+    merged: tuple[Provision, ...] = ()
+    """Further old provisions whose text went into ``new`` (shown in the old column)."""
+    split_from: Provision | None = None
+    """For a provision split out of an old one shown in another row: that old one."""
+    heading_ops: tuple[DiffOp, ...] = ()
+    """Word diff of the headings when they differ; empty otherwise."""
+    old_parent: Provision | None = None
+    new_parent: Provision | None = None
+    """Parents, for a moved provision: "moved from 3.2 to Appendix 1.3"."""
+    depth: int = 0
+    binding: bool = False
+    in_toc: bool = False
+
+    @property
+    def old_ops(self) -> tuple[DiffOp, ...]:
+        """The old side's words: kept and deleted."""
+        return _only(self.ops, -1) if self.old else ()
+
+    @property
+    def new_ops(self) -> tuple[DiffOp, ...]:
+        """The new side's words: kept and inserted."""
+        return _only(self.ops, 1) if self.new else ()
+
+    @property
+    def old_anchor(self) -> str | None:
+        return old_anchor(self.old.id) if self.old else None
+
+    @property
+    def new_anchor(self) -> str | None:
+        return new_anchor(self.new.id) if self.new else None
+
+    @property
+    def merged_anchors(self) -> tuple[str, ...]:
+        return tuple(old_anchor(p.id) for p in self.merged)
+
+    @property
+    def split_from_anchor(self) -> str | None:
+        return old_anchor(self.split_from.id) if self.split_from else None
+
+    @property
+    def titled(self) -> bool:
+        """The label is the heading (a box, an unnumbered section): show it once."""
+        return all(p.label == p.heading for p in (self.old, self.new) if p is not None)
+
+    @property
+    def renumbered(self) -> bool:
+        if self.old is None or self.new is None or self.titled:
+            return False
+        return self.old.label != self.new.label
+
+    @property
+    def depth_class(self) -> int:
+        return min(self.depth, MAX_DEPTH_CLASS)
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """A finding with what a reader needs beside it: where it is, and its evidence."""
+
+    finding: Finding
+    anchor: str
+    old: Provision | None
+    new: Provision | None
+    evidence: tuple[DiffOp, ...]
+    """Word diff of ``old_text`` -> ``new_text``."""
+    binding: bool
+    group: str
+    """The commitment (top numbered provision) it belongs to, for the chart."""
+    evidence_apart: bool = False
+    """The two spans share too little for an inline redline to read well (a reference
+    that went from one provision to another): show them one above the other."""
+    group_anchor: str | None = None
+    old_label: str = ""
+    new_label: str = ""
+    """``long_labels`` of the two provisions ("" for a side that has none)."""
+
+    @property
+    def where(self) -> str:
+        """The labels, "Measure 4.2 → Measure II.3.2" when renumbered, else the one label."""
+        if self.old_label and self.new_label and self.old_label != self.new_label:
+            return f"{self.old_label} → {self.new_label}"
+        return self.new_label or self.old_label or "Whole document"
+
+    @property
+    def heading(self) -> str:
+        provision = self.new or self.old
+        if provision is None or provision.heading == provision.label:
+            return ""
+        return provision.heading
+
+    @property
+    def old_anchor(self) -> str | None:
+        return old_anchor(self.old.id) if self.old else None
+
+    @property
+    def new_anchor(self) -> str | None:
+        return new_anchor(self.new.id) if self.new else None
+
+
+@dataclass(frozen=True)
+class GroupCount:
+    """Weakenings and strengthenings under one commitment."""
+
+    label: str
+    weakening: int
+    strengthening: int
+    anchor: str | None = None
+    """The commitment's row in the whole document."""
+
+
+@dataclass(frozen=True)
+class RuleCount:
+    rule: str
+    direction: Direction
+    count: int
+
+
+@dataclass(frozen=True)
+class Redline:
+    comparison: Comparison
+    rows: tuple[Row, ...]
+    findings: tuple[FindingView, ...]
+    """Weakenings, then strengthenings, then neutral; binding ones first in each."""
+    direction_counts: dict[str, int]
+    relation_counts: dict[str, int]
+    rule_counts: tuple[RuleCount, ...]
+    groups: tuple[GroupCount, ...]
+    """Commitments with at least one weakening or strengthening, in document order."""
+    at_row: dict[str, tuple[FindingView, ...]]
+    """Findings about each row's provisions, by row anchor: links from the document."""
+
+    def by_direction(self, direction: str) -> tuple[FindingView, ...]:
+        return tuple(f for f in self.findings if f.finding.direction == direction)
+
+    @property
+    def rules(self) -> tuple[str, ...]:
+        return tuple(sorted({f.finding.rule for f in self.findings}))
+
+    @property
+    def group_max(self) -> int:
+        return max((max(g.weakening, g.strengthening) for g in self.groups), default=0)
+
+    def findings_at(self, row: Row) -> tuple[FindingView, ...]:
+        return self.at_row.get(row.anchor, ())
+
+
+# --- rows of the whole document --------------------------------------------------------
+
+
+def _only(ops: Iterable[DiffOp], side: int) -> tuple[DiffOp, ...]:
+    return tidy(op for op in ops if op.op in (0, side))
+
+
+_EDGES = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
+
+
+def tidy(ops: Iterable[DiffOp]) -> tuple[DiffOp, ...]:
+    """Spaces and line breaks at the edges of a deletion or insertion are shown as kept:
+    a "−" mark before a paragraph break, or a struck-through space, says nothing."""
+    result: list[DiffOp] = []
+    for op in ops:
+        match = _EDGES.match(op.text)
+        if op.op == 0 or match is None or not match.group(2):
+            result.append(op)
+            continue
+        lead, core, trail = match.groups()
+        if lead:
+            result.append(DiffOp(0, lead))
+        result.append(DiffOp(op.op, core))
+        if trail:
+            result.append(DiffOp(0, trail))
+    return tuple(result)
+
+
+def _plain(text: str) -> tuple[DiffOp, ...]:
+    return (DiffOp(0, text),) if text else ()
+
+
+def _all(op: int, text: str) -> tuple[DiffOp, ...]:
+    return (DiffOp(-1 if op < 0 else 1, text),) if text else ()
+
+
+class _Index:
+    """Lookups over one comparison, built once."""
+
+    def __init__(self, comparison: Comparison) -> None:
+        self.old = {p.id: p for p in comparison.old.provisions}
+        self.old_children = Counter(p.parent for p in comparison.old.provisions)
+        self.new_children = Counter(p.parent for p in comparison.new.provisions)
+        self.new = {p.id: p for p in comparison.new.provisions}
+        self.diffs = {(d.old, d.new): d.ops for d in comparison.diffs}
+        self.by_new: dict[str, list[Alignment]] = {}
+        self.main_of_old: dict[str, Alignment] = {}
+        for entry in comparison.alignment:
+            if entry.new is not None:
+                self.by_new.setdefault(entry.new, []).append(entry)
+            if entry.old is not None and entry.relation in MAIN_RELATIONS:
+                self.main_of_old.setdefault(entry.old, entry)
+
+    def counterpart_of_old(self, provision_id: str) -> Provision | None:
+        entry = self.main_of_old.get(provision_id)
+        return self.new.get(entry.new) if entry and entry.new else None
+
+
+def _pair_row(index: _Index, entry: Alignment, merged: tuple[Provision, ...]) -> Row:
+    old, new = index.old[entry.old or ""], index.new[entry.new or ""]
+    ops = index.diffs.get((old.id, new.id))
+    if ops is None:
+        # Unchanged pairs have no diff; their texts are equal up to layout.
+        ops = _plain(new.text) if old.text == new.text else word_diff(old.text, new.text)
+    heading_ops = word_diff(old.heading, new.heading) if old.heading != new.heading else ()
+    moved = entry.relation == "moved"
+    return Row(
+        anchor=new_anchor(new.id),
+        relation=entry.relation,
+        old=old,
+        new=new,
+        ops=ops,
+        merged=merged,
+        heading_ops=heading_ops,
+        old_parent=index.old.get(old.parent or "") if moved else None,
+        new_parent=index.new.get(new.parent or "") if moved else None,
+        depth=new.depth,
+        binding=old.binding or new.binding or any(p.binding for p in merged),
+        in_toc=new.kind in TOC_KINDS and new.depth <= TOC_MAX_DEPTH,
+    )
+
+
+def _new_row(index: _Index, provision: Provision) -> Row:
+    """A new provision with no main counterpart: added, or split out of an old one."""
+    entries = index.by_new.get(provision.id, [])
+    split = next((e for e in entries if e.relation == "split" and e.old), None)
+    merged = tuple(index.old[e.old] for e in entries if e.relation == "merged" and e.old)
+    source = index.old[split.old] if split and split.old else None
+    return Row(
+        anchor=new_anchor(provision.id),
+        relation="split" if source else ("merged" if merged else "added"),
+        old=None,
+        new=provision,
+        ops=_plain(provision.text) if source or merged else _all(1, provision.text),
+        merged=merged,
+        split_from=source,
+        depth=provision.depth,
+        binding=provision.binding or any(p.binding for p in merged),
+        in_toc=provision.kind in TOC_KINDS and provision.depth <= TOC_MAX_DEPTH,
+    )
+
+
+def _old_row(provision: Provision) -> Row:
+    return Row(
+        anchor=old_anchor(provision.id),
+        relation="removed",
+        old=provision,
+        new=None,
+        ops=_all(-1, provision.text),
+        depth=provision.depth,
+        binding=provision.binding,
+        in_toc=provision.kind in TOC_KINDS and provision.depth <= TOC_MAX_DEPTH,
+    )
+
+
+def _removed_runs(old: Outline, unplaced: set[str]) -> dict[str | None, list[Provision]]:
+    """Old provisions with no place in the new draft, keyed by the old provision they
+    follow (``None`` at the very start), so they show where they used to be."""
+    runs: dict[str | None, list[Provision]] = {}
+    anchor: str | None = None
+    for provision in old.provisions:
+        if provision.id in unplaced:
+            runs.setdefault(anchor, []).append(provision)
+        else:
+            anchor = provision.id
+    return runs
+
+
+def document_rows(comparison: Comparison) -> tuple[Row, ...]:
+    """Every provision of both drafts, once, in the new draft's order.
+
+    Old provisions that have no counterpart are slotted in after the old provision
+    they followed, so a removed measure shows where it was.
+    """
+    index = _Index(comparison)
+    rows_by_new: list[Row] = []
+    for provision in comparison.new.provisions:
+        entries = index.by_new.get(provision.id, [])
+        main = next((e for e in entries if e.relation in MAIN_RELATIONS and e.old), None)
+        if main is None:
+            rows_by_new.append(_new_row(index, provision))
+            continue
+        merged = tuple(index.old[e.old] for e in entries if e.relation == "merged" and e.old)
+        rows_by_new.append(_pair_row(index, main, merged))
+    placed = {p.id for row in rows_by_new for p in (row.old, *row.merged) if p is not None}
+    unplaced = {p.id for p in comparison.old.provisions} - placed
+    runs = _removed_runs(comparison.old, unplaced)
+    rows = [_old_row(p) for p in runs.get(None, [])]
+    for row in rows_by_new:
+        rows.append(row)
+        for shown in (row.old, *row.merged):
+            if shown is not None:
+                rows.extend(_old_row(p) for p in runs.pop(shown.id, []))
+    return tuple(rows)
+
+
+# --- findings --------------------------------------------------------------------------
+
+
+def _top_numbered(provision: Provision, by_id: dict[str, Provision]) -> Provision | None:
+    """The highest numbered ancestor (or itself) that names a commitment, if any."""
+    found: Provision | None = None
+    node: Provision | None = provision
+    while node is not None:
+        if node.number is not None and node.kind not in GROUP_SKIP_KINDS:
+            found = node
+        node = by_id.get(node.parent) if node.parent else None
+    return found
+
+
+def _top(
+    provision: Provision, by_id: dict[str, Provision], children: Counter[str | None]
+) -> Provision:
+    """The highest ancestor that has siblings: a draft's title often wraps all of it,
+    and "Recitals" says more than the title does."""
+    chain = [provision]
+    while chain[-1].parent and chain[-1].parent in by_id:
+        chain.append(by_id[chain[-1].parent])
+    for node in reversed(chain):
+        if children[node.parent] > 1:
+            return node
+    return provision
+
+
+def _group_of(finding: Finding, index: _Index) -> tuple[str, str | None]:
+    """Label and row anchor of the commitment a finding belongs to, as numbered in the
+    new draft (a commitment that is gone keeps its old number, marked "(old)").
+
+    The new side decides, unless only the old side sits in a commitment: a duty moved
+    from a measure into the preamble belongs to the measure's commitment.
+    """
+    new = index.new.get(finding.new) if finding.new else None
+    old = index.old.get(finding.old) if finding.old else None
+    new_top = _top_numbered(new, index.new) if new else None
+    if new_top is not None:
+        return new_top.label, new_anchor(new_top.id)
+    old_top = _top_numbered(old, index.old) if old else None
+    if old_top is not None:
+        counterpart = index.counterpart_of_old(old_top.id)
+        if counterpart is not None:
+            return counterpart.label, new_anchor(counterpart.id)
+        return f"{old_top.label} (old)", old_anchor(old_top.id)
+    if new is not None:
+        top = _top(new, index.new, index.new_children)
+        return top.label, new_anchor(top.id)
+    if old is not None:
+        top = _top(old, index.old, index.old_children)
+        return f"{top.label} (old)", old_anchor(top.id)
+    return "Whole document", None
+
+
+APART_BELOW = 0.3
+"""Evidence spans sharing less than this fraction of the shorter one are shown apart."""
+
+
+def _apart(finding: Finding, evidence: Sequence[DiffOp]) -> bool:
+    shorter = min(len(finding.old_text.strip()), len(finding.new_text.strip()))
+    if shorter == 0:
+        return False
+    common = sum(len(op.text.strip()) for op in evidence if op.op == 0)
+    return common < APART_BELOW * shorter
+
+
+def _finding_anchors(findings: Sequence[Finding]) -> list[str]:
+    """``f-<rule>-<provision>``: stable as long as the finding is; numbered if repeated."""
+    seen: Counter[str] = Counter()
+    anchors = []
+    for finding in findings:
+        where = (
+            f"new-{anchor_part(finding.new)}"
+            if finding.new
+            else f"old-{anchor_part(finding.old or '')}"
+        )
+        base = f"f-{anchor_part(finding.rule)}-{where}"
+        seen[base] += 1
+        anchors.append(base if seen[base] == 1 else f"{base}-{seen[base]}")
+    return anchors
+
+
+def finding_views(comparison: Comparison, rows: Sequence[Row]) -> tuple[FindingView, ...]:
+    index = _Index(comparison)
+    anchors = _finding_anchors(comparison.findings)
+    old_labels = long_labels(comparison.old)
+    new_labels = long_labels(comparison.new)
+    position = {row.anchor: i for i, row in enumerate(rows)}
+    for i, row in enumerate(rows):
+        for provision in (row.old, *row.merged):
+            if provision is not None:
+                position.setdefault(old_anchor(provision.id), i)
+    views = []
+    for finding, anchor in zip(comparison.findings, anchors, strict=True):
+        evidence = tidy(word_diff(finding.old_text, finding.new_text))
+        group, group_anchor = _group_of(finding, index)
+        old = index.old.get(finding.old) if finding.old else None
+        new = index.new.get(finding.new) if finding.new else None
+        views.append(
+            FindingView(
+                finding=finding,
+                anchor=anchor,
+                old=old,
+                new=new,
+                evidence=evidence,
+                evidence_apart=_apart(finding, evidence),
+                binding=bool((old and old.binding) or (new and new.binding)),
+                group=group,
+                group_anchor=group_anchor,
+                old_label=old_labels[old.id] if old else "",
+                new_label=new_labels[new.id] if new else "",
+            )
+        )
+
+    def order(view: FindingView) -> tuple[int, int, int]:
+        where = view.new_anchor or view.old_anchor or ""
+        return (
+            DIRECTIONS.index(view.finding.direction),
+            0 if view.binding else 1,
+            position.get(where, len(rows)),
+        )
+
+    return tuple(sorted(views, key=order))
+
+
+def _group_counts(views: Sequence[FindingView], rows: Sequence[Row]) -> tuple[GroupCount, ...]:
+    weak = Counter(v.group for v in views if v.finding.direction == "weakening")
+    strong = Counter(v.group for v in views if v.finding.direction == "strengthening")
+    anchors = {v.group: v.group_anchor for v in views}
+    rank: dict[str, int] = {}
+    for i, row in enumerate(rows):  # a commitment that is gone is found by its old anchor
+        for anchor in (row.anchor, row.old_anchor):
+            if anchor:
+                rank.setdefault(anchor, i)
+
+    def order(group: str) -> tuple[int, str]:
+        return (rank.get(anchors.get(group) or "", len(rows)), group)
+
+    groups = sorted(set(weak) | set(strong), key=order)
+    return tuple(GroupCount(g, weak[g], strong[g], anchors.get(g)) for g in groups)
+
+
+def _rule_counts(findings: Sequence[Finding]) -> tuple[RuleCount, ...]:
+    counts = Counter((f.rule, f.direction) for f in findings)
+    ordered = sorted(counts.items(), key=lambda kv: (DIRECTIONS.index(kv[0][1]), -kv[1], kv[0]))
+    return tuple(RuleCount(rule, direction, n) for (rule, direction), n in ordered)
+
+
+def _findings_by_row(
+    views: Sequence[FindingView], rows: Sequence[Row]
+) -> dict[str, tuple[FindingView, ...]]:
+    row_of: dict[str, str] = {}
+    for row in rows:
+        for provision in (row.old, *row.merged):
+            if provision is not None:
+                row_of.setdefault(old_anchor(provision.id), row.anchor)
+        if row.new is not None:
+            row_of[new_anchor(row.new.id)] = row.anchor
+    result: dict[str, list[FindingView]] = {}
+    for view in views:
+        targets = {row_of.get(a or "") for a in (view.old_anchor, view.new_anchor)}
+        for target in sorted(t for t in targets if t):
+            result.setdefault(target, []).append(view)
+    return {anchor: tuple(found) for anchor, found in result.items()}
+
+
+def build_redline(comparison: Comparison) -> Redline:
+    rows = document_rows(comparison)
+    views = finding_views(comparison, rows)
+    directions = Counter(f.direction for f in comparison.findings)
+    relations = Counter(a.relation for a in comparison.alignment)
+    return Redline(
+        comparison=comparison,
+        rows=rows,
+        findings=views,
+        direction_counts={d: directions[d] for d in DIRECTIONS},
+        relation_counts={r: relations[r] for r in RELATIONS},
+        rule_counts=_rule_counts(comparison.findings),
+        groups=_group_counts(views, rows),
+        at_row=_findings_by_row(views, rows),
+    )

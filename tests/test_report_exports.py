@@ -1,0 +1,254 @@
+"""The exports: a Markdown summary, a CSV of findings and a Word document with tracked
+changes, each safe against hostile draft text."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import io
+import re
+import subprocess
+import zipfile
+from pathlib import Path
+
+from click.testing import CliRunner
+from lxml import etree
+from markdown_it import MarkdownIt
+
+from cop_diff.cli import main
+from cop_diff.exports.csvfile import COLUMNS, render_csv, safe_cell
+from cop_diff.exports.docx import W_NS, render_docx
+from cop_diff.exports.markdown import escape_markdown, render_markdown
+from cop_diff.model import Comparison, Finding
+from cop_diff.pipeline import compare_files
+from tests.report_support import (
+    artifact,
+    controlled_comparison,
+    libreoffice,
+    require,
+    write_hostile_drafts,
+)
+
+W = f"{{{W_NS}}}"
+HOSTILE_SNIPPETS = (
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(3)>",
+    "{{ 7*7 }}",
+    "@everyone",
+    "[link](javascript:alert(1))",
+    "*bold* _it_ ~~gone~~ `code` | pipe & &amp; \\ $x$ #12",
+)
+
+
+def hostile_comparison(folder: Path) -> Comparison:
+    """The hostile drafts, with findings whose every text field is hostile too."""
+    comparison = compare_files(*write_hostile_drafts(folder))
+    old, new = comparison.old.provisions[0].id, comparison.new.provisions[0].id
+    nasty = " ".join(HOSTILE_SNIPPETS)
+    findings = tuple(
+        Finding(
+            rule="modal-weakened",
+            direction=direction,
+            old=old,
+            new=new,
+            old_text=f"=HYPERLINK(1) {nasty}\n- list line\n```",
+            new_text=f"-1 {nasty} <script>alert(2)</script>",
+            explanation=f"+{nasty}",
+            confidence=0.5,
+            rationale=f"@{nasty}",
+        )
+        for direction in ("weakening", "strengthening", "neutral")
+    )
+    return dataclasses.replace(comparison, findings=findings)
+
+
+def markdown_html(text: str) -> str:
+    """How GitHub-flavoured Markdown would render it (CommonMark, tables, strikethrough)."""
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+
+
+# --- Markdown ---------------------------------------------------------------------------
+
+
+def test_escaped_text_renders_as_itself() -> None:
+    for snippet in HOSTILE_SNIPPETS:
+        html = markdown_html(f"Before {escape_markdown(snippet)} after\n")
+        paragraph = etree.fromstring(html.encode())
+        assert len(paragraph) == 0, html  # no element: no link, emphasis, code or tag
+        assert paragraph.text == f"Before {snippet} after"
+
+
+def test_text_cannot_start_a_block() -> None:
+    for snippet in ("- item", "1. item", "# heading", "> quote", "===", "    code"):
+        html = markdown_html(escape_markdown(snippet) + "\n")
+        assert html.startswith("<p>"), html
+
+
+def test_markdown_summary_weaker_first_with_diff_evidence() -> None:
+    text = render_markdown(controlled_comparison())
+    assert text.index("## What got weaker (3)") < text.index("## What got stronger (1)")
+    assert text.index("## What got stronger (1)") < text.index("## Other changes (1)")
+    assert "```diff\n- Signatories commit to sharing information\n" in text
+    assert "+ Signatories are encouraged to share information\n```" in text
+    assert "**3 weaker, 1 stronger, 1 other changes.**" in text
+    assert "> **The drafters' note:** Operators asked for flexibility\\." not in text
+    assert "> **The drafters' note:** Operators asked for flexibility." in text
+    html = markdown_html(text)
+    assert "<table>" in html and '<code class="language-diff">' in html
+
+
+def test_markdown_of_a_hostile_draft_stays_text(tmp_path: Path) -> None:
+    text = render_markdown(hostile_comparison(tmp_path))
+    html = markdown_html(text)
+    assert "<script" not in html and "<img" not in html and "<b>" not in html
+    assert "<a " not in html and "<em>" not in html and "<del>" not in html
+    assert "49" not in text
+    # The evidence sits in diff blocks, shown as typed; the fence is never closed early.
+    assert html.count('<code class="language-diff">') == 2  # neutral ones are one line
+    assert "+ -1 " in html and "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+    # Headings, explanations and notes: the literal text, in the right elements.
+    document = etree.fromstring(f"<div>{html}</div>".encode())
+    explanations = [p for p in document.iter("p") if "modal-weakened" in "".join(p.itertext())]
+    assert explanations and all(HOSTILE_SNIPPETS[0] in "".join(p.itertext()) for p in explanations)
+    assert document.findall(".//blockquote")
+
+
+def test_md_from_extension(tmp_path: Path) -> None:
+    old, new = write_hostile_drafts(tmp_path)
+    out = tmp_path / "summary.md"
+    result = CliRunner().invoke(main, ["compare", str(old), str(new), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert out.read_text(encoding="utf-8").startswith("# Redline: ")
+
+
+# --- CSV -------------------------------------------------------------------------------
+
+
+def read_csv(text: str) -> list[dict[str, str]]:
+    assert text.startswith("\ufeff")  # so that Excel reads UTF-8
+    return list(csv.DictReader(io.StringIO(text[1:])))
+
+
+def test_csv_one_row_per_finding_with_all_fields() -> None:
+    comparison = controlled_comparison()
+    rows = read_csv(render_csv(comparison))
+    assert len(rows) == len(comparison.findings)
+    assert tuple(rows[0]) == COLUMNS
+    first = rows[0]
+    assert first["rule"] == "qualifier-added" and first["direction"] == "weakening"
+    assert first["old_label"] == "Measure 5.3" and first["new_label"] == "Measure II.4.3"
+    assert first["confidence"] == "0.8" and first["rationale"] == ""
+    assert [r["direction"] for r in rows] == [
+        "weakening",
+        "weakening",
+        "weakening",
+        "strengthening",
+        "neutral",
+    ]
+
+
+def test_csv_cells_cannot_become_formulas() -> None:
+    for cell in ("=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
+        assert safe_cell(cell) == "'" + cell
+    assert safe_cell("Signatories shall") == "Signatories shall"
+
+
+def test_csv_of_a_hostile_draft(tmp_path: Path) -> None:
+    rows = read_csv(render_csv(hostile_comparison(tmp_path)))
+    assert len(rows) == 3
+    cells = [value for row in rows for value in row.values()]
+    assert not any(cell.startswith(("=", "+", "-", "@")) for cell in cells)
+    first = rows[0]
+    assert first["old_text"].startswith("'=HYPERLINK(1) <script>")  # kept, as text
+    assert first["new_text"].startswith("'-1 ") and first["rationale"].startswith("'@")
+    assert "\n- list line\n```" in first["old_text"]  # newlines survive quoting
+
+
+# --- DOCX ------------------------------------------------------------------------------
+
+
+def docx_parts(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        assert package.testzip() is None
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def side_text(body: etree._Element, accept: bool) -> str:
+    """The document's text with every change accepted (or every change rejected)."""
+    drop = "del" if accept else "ins"
+    pieces = []
+    for paragraph in body.iter(f"{W}p"):
+        mark = paragraph.find(f"{W}pPr/{W}rPr/{W}{drop}")
+        if mark is not None:
+            continue  # the whole paragraph is on the other side
+        for node in paragraph.iter(f"{W}t", f"{W}delText", f"{W}br"):
+            if any(a.tag == f"{W}{drop}" for a in node.iterancestors()):
+                continue
+            pieces.append(" " if node.tag == f"{W}br" else (node.text or ""))
+        pieces.append(" ")
+    return " ".join("".join(pieces).split())
+
+
+def test_docx_is_a_minimal_valid_package_with_tracked_changes() -> None:
+    data = render_docx(controlled_comparison())
+    parts = docx_parts(data)
+    assert set(parts) == {"[Content_Types].xml", "_rels/.rels", "word/document.xml"}
+    document = etree.fromstring(parts["word/document.xml"])
+    insertions, deletions = document.findall(f".//{W}ins"), document.findall(f".//{W}del")
+    assert insertions and deletions
+    revisions = insertions + deletions
+    assert {r.get(f"{W}author") for r in revisions} == {"cop-diff"}
+    assert len({r.get(f"{W}date") for r in revisions}) == 1
+    ids = [r.get(f"{W}id") for r in revisions]
+    assert len(ids) == len(set(ids))
+    assert render_docx(controlled_comparison()) == data  # same bytes every time
+
+
+def test_docx_accept_all_reads_new_reject_all_reads_old() -> None:
+    comparison = controlled_comparison()
+    document = etree.fromstring(docx_parts(render_docx(comparison))["word/document.xml"])
+    body = document.find(f"{W}body")
+    accepted, rejected = side_text(body, accept=True), side_text(body, accept=False)
+
+    def flat(text: str) -> str:
+        return " ".join(text.split())
+
+    for provision in comparison.new.provisions:
+        assert flat(provision.text) in accepted, provision.id
+    for provision in comparison.old.provisions:
+        assert flat(provision.text) in rejected, provision.id
+    assert "Signatories shall update the operations manual" in rejected
+    assert "Signatories shall update the operations manual" not in accepted
+
+
+def test_docx_of_a_hostile_draft_is_well_formed(tmp_path: Path) -> None:
+    old, new = write_hostile_drafts(tmp_path)
+    out = tmp_path / "hostile.docx"
+    result = CliRunner().invoke(main, ["compare", str(old), str(new), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    xml = docx_parts(out.read_bytes())["word/document.xml"]
+    document = etree.fromstring(xml)
+    assert b"<script>" not in xml and b"&lt;script&gt;" in xml
+    assert "{{ 7*7 }}" in "".join(document.itertext())
+
+
+def test_docx_opens_in_libreoffice(tmp_path: Path) -> None:
+    office = libreoffice()
+    require(office is not None, "libreoffice not found: apt-get install libreoffice-writer")
+    assert office is not None
+    source = tmp_path / "sample.docx"
+    source.write_bytes(render_docx(controlled_comparison()))
+    profile = (tmp_path / "profile").as_uri()  # a private profile: no clash with another run
+    command = [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    completed = subprocess.run(
+        [*command, "--outdir", str(tmp_path), str(source)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    pdf = tmp_path / "sample.pdf"
+    assert completed.returncode == 0 and pdf.is_file(), completed.stderr
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and re.search(rb"/Type\s*/Page\b", data)
+    artifact("sample-redline-docx.pdf").write_bytes(data)

@@ -1,0 +1,192 @@
+"""The HTML redline as a file: self-contained, escaped, complete, linked, deterministic."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from pathlib import Path
+
+import lxml.html
+from click.testing import CliRunner
+from hypothesis import given
+from hypothesis import strategies as st
+
+from cop_diff.cli import main
+from cop_diff.model import Finding
+from cop_diff.redline import anchor_part, build_redline, long_labels
+from cop_diff.render import csp_hash, render_html, render_report
+from tests.report_support import (
+    controlled_comparison,
+    sample_comparison,
+    write_hostile_drafts,
+)
+
+
+def parse(html: str) -> lxml.html.HtmlElement:
+    return lxml.html.document_fromstring(html)
+
+
+def controlled_page() -> lxml.html.HtmlElement:
+    return parse(render_html(controlled_comparison()))
+
+
+@given(st.text(), st.text())
+def test_anchors_are_safe_and_never_collide(a: str, b: str) -> None:
+    for text in (a, b):
+        assert re.fullmatch(r"[A-Za-z0-9.~_-]*", anchor_part(text))
+    if a != b:
+        assert anchor_part(a) != anchor_part(b)
+
+
+def test_anchor_keeps_ids_readable() -> None:
+    assert anchor_part("measure-II.6.2/3") == "measure-II.6.2__3"
+    assert anchor_part("a b_c") == "a_20_b_5f_c"
+
+
+def test_one_self_contained_file() -> None:
+    page = controlled_page()
+    csp = page.xpath("//meta[@http-equiv='Content-Security-Policy']/@content")[0]
+    assert "default-src 'none'" in csp and "unsafe" not in csp
+    (style,) = page.xpath("//style")
+    (script,) = page.xpath("//script")
+    # The hashes in the policy are those of the inline style and script, and nothing
+    # else is allowed to load: no src, no external href, no stylesheet link.
+    assert csp_hash(style.text) in csp and csp_hash(script.text) in csp
+    assert not page.xpath("//*[@src]")
+    assert not page.xpath("//link[@rel='stylesheet']")
+    hrefs = page.xpath("//@href")
+    assert all(h.startswith("#") or h == "data:," for h in hrefs)
+
+
+def test_every_link_lands_and_ids_are_unique() -> None:
+    page = controlled_page()
+    ids = page.xpath("//@id")
+    assert len(ids) == len(set(ids))
+    targets = {h[1:] for h in page.xpath("//a/@href") if h.startswith("#")}
+    assert targets and targets <= set(ids)
+
+
+def test_every_provision_of_both_drafts_has_a_permalink() -> None:
+    comparison = sample_comparison()
+    ids = set(controlled_page().xpath("//@id"))
+    for provision in comparison.old.provisions:
+        assert f"old-{anchor_part(provision.id)}" in ids
+    for provision in comparison.new.provisions:
+        assert f"new-{anchor_part(provision.id)}" in ids
+
+
+def test_weaker_first_then_stronger_then_other() -> None:
+    page = controlled_page()
+    sections = [s.get("id") for s in page.xpath("//main/section")]
+    assert sections == ["summary", "weaker", "stronger", "other", "document"]
+    weaker = page.get_element_by_id("weaker")
+    rules = [li.get("data-rule") for li in weaker.xpath(".//li[@data-rule]")]
+    # Binding findings before the one on a recital, each group in document order.
+    assert rules == ["qualifier-added", "modal-weakened", "obligation-removed"]
+    assert [li.get("data-binding") for li in weaker.xpath(".//li[@data-rule]")] == ["1", "1", "0"]
+    stronger = page.get_element_by_id("stronger")
+    assert [li.get("data-rule") for li in stronger.xpath(".//li[@data-rule]")] == [
+        "modal-strengthened"
+    ]
+
+
+def test_a_finding_shows_evidence_confidence_rationale_and_both_provisions() -> None:
+    page = controlled_page()
+    (finding,) = page.xpath("//li[@data-rule='modal-weakened']")
+    assert finding.get("id") == "f-modal-weakened-new-measure-II.6.3"
+    assert [d.text_content() for d in finding.xpath(".//del")] == ["commit", "sharing"]
+    assert "are encouraged" in [i.text_content() for i in finding.xpath(".//ins")]
+    text = finding.text_content()
+    assert "Confidence 90%" in text and "Operators asked for flexibility." in text
+    assert finding.xpath(".//blockquote")[0].text_content() == "Operators asked for flexibility."
+    links = finding.xpath(".//a/@href")
+    assert "#old-measure-7.3" in links and "#new-measure-II.6.3" in links
+    assert "Measure 7.3 → Measure II.6.3" in finding.xpath(".//h3")[0].text_content()
+
+
+def test_chart_counts_per_commitment_of_the_new_draft() -> None:
+    redline = build_redline(controlled_comparison())
+    groups = {g.label: (g.weakening, g.strengthening) for g in redline.groups}
+    assert groups == {
+        "Recitals": (1, 0),  # not numbered: the highest heading that is not the title
+        "Commitment II.4": (1, 0),
+        "Commitment II.5": (0, 1),
+        "Commitment II.6": (1, 0),
+    }
+    assert [g.label for g in redline.groups] == list(groups)  # in document order
+    page = controlled_page()
+    (svg,) = page.xpath("//svg")
+    assert svg.get("role") == "img"
+    assert "Commitment II.6: 1 weaker, 0 stronger." in svg.xpath(".//desc")[0].text_content()
+
+
+def test_removed_finding_groups_under_its_commitment_renumbered() -> None:
+    comparison = dataclasses.replace(
+        controlled_comparison(),
+        findings=(
+            Finding("obligation-removed", "weakening", "measure-8.2", None, "shall", "", "x", 0.9),
+        ),
+    )
+    (group,) = build_redline(comparison).groups
+    assert (group.label, group.anchor) == ("Commitment II.7", "new-commitment-II.7")
+
+
+def test_the_whole_document_side_by_side() -> None:
+    page = controlled_page()
+    rows = page.xpath("//section[@id='document']//details")
+    assert len(rows) == len(build_redline(controlled_comparison()).rows)
+    by_id = {row.get("id"): row for row in rows}
+    changed = by_id["new-measure-II.6.3"]
+    assert changed.get("open") is not None
+    summary = changed.xpath("./summary")[0].text_content()
+    assert "Measure 7.3 → Measure II.6.3" in summary and "renumbered" in summary
+    old_side, new_side = changed.xpath(".//div[@class='sides']/div")
+    assert "commit" in [d.text_content() for d in old_side.xpath(".//del")]
+    assert not old_side.xpath(".//ins") and not new_side.xpath(".//del")
+    removed = by_id["old-measure-8.1"]
+    assert removed.get("data-relation") == "removed" and removed.xpath(".//del")
+    added = by_id["new-section-recitals__recital-e"]
+    assert added.get("data-relation") == "added" and added.xpath(".//ins")
+    unchanged = by_id["new-measure-II.1.2"]
+    assert unchanged.get("data-relation") == "unchanged" and unchanged.get("open") is None
+    moved = by_id["new-appendix-1.3__1"]
+    assert "from 3.2 to Appendix 1.3" in moved.text_content()
+
+
+def test_long_labels_name_items_and_boxes() -> None:
+    labels = long_labels(sample_comparison().new)
+    assert labels["measure-II.6.2/3"] == "Measure II.6.2, item 3"
+    assert labels["measure-II.3.3/2/1"] == "Measure II.3.3 (2) (a)"
+    assert labels["measure-II.6.3"] == "Measure II.6.3"
+
+
+def test_same_comparison_same_bytes() -> None:
+    assert render_html(controlled_comparison()) == render_html(controlled_comparison())
+
+
+def test_hostile_draft_text_is_only_text(tmp_path: Path) -> None:
+    old, new = write_hostile_drafts(tmp_path)
+    out = tmp_path / "redline.html"
+    result = CliRunner().invoke(main, ["compare", str(old), str(new), "-o", str(out)])
+    assert result.exit_code in (0, 1), result.output
+    html = out.read_text(encoding="utf-8")
+    page = parse(html)
+    assert len(page.xpath("//script")) == 1  # ours
+    assert not page.xpath("//img") and not page.xpath("//b")
+    assert not page.xpath("//@onerror")
+    text = page.text_content()
+    assert "<script>alert(1)</script>" in text and "{{ 7*7 }}" in text
+    assert "<img src=x onerror=alert(3)>" in text
+    assert "&lt;script&gt;" in html and "49" not in text
+
+
+def test_html_from_extension_and_format_option(tmp_path: Path) -> None:
+    comparison = controlled_comparison()
+    assert isinstance(render_report(comparison, "html"), str)
+    out = tmp_path / "report.htm"
+    args = ["compare", "drafts/sample-v2.pdf", "drafts/sample-v3.pdf", "-o", str(out)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 1, result.output
+    assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    result = CliRunner().invoke(main, [*args[:3], "--format", "html"])
+    assert result.stdout.startswith("<!DOCTYPE html>")
