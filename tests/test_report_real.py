@@ -1,0 +1,53 @@
+"""The redline of the real Second -> Third Draft: small enough to send, and it renders
+in Chromium without errors. (How fast it opens is measured by scripts/bench.py.)"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from cop_diff.model import Comparison
+from cop_diff.pipeline import compare_files
+from cop_diff.redline import build_redline
+from cop_diff.render import render_html
+from tests.report_support import PageWatch, artifact, chromium
+
+MAX_BYTES = 10 * 1024 * 1024
+
+
+@pytest.fixture(scope="module")
+def d2_d3(shared_drafts: Path) -> Comparison:
+    return compare_files(shared_drafts / "cop-d2.pdf", shared_drafts / "cop-d3.pdf")
+
+
+@pytest.fixture(scope="module")
+def d2_d3_report(d2_d3: Comparison, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("real") / "d2-d3.html"
+    path.write_text(render_html(d2_d3), encoding="utf-8")
+    return path
+
+
+def test_report_is_under_10_mb_and_lists_every_weakening(
+    d2_d3: Comparison, d2_d3_report: Path
+) -> None:
+    assert d2_d3_report.stat().st_size < MAX_BYTES
+    page = lxml.html.parse(str(d2_d3_report)).getroot()
+    weaker = page.get_element_by_id("weaker")
+    listed = [item.get("id") for item in weaker.xpath(".//li[@data-direction]")]
+    expected = [v.anchor for v in build_redline(d2_d3).by_direction("weakening")]
+    assert listed == expected
+    rows = page.xpath("//section[@id='document']//details")
+    assert len(rows) >= max(len(d2_d3.old.provisions), len(d2_d3.new.provisions))
+
+
+def test_report_renders_in_chromium_without_errors(d2_d3_report: Path) -> None:
+    with chromium() as browser:
+        page = browser.new_page(viewport={"width": 1200, "height": 900})
+        watch = PageWatch(page)
+        page.goto(d2_d3_report.as_uri(), wait_until="domcontentloaded")
+        page.wait_for_load_state("load")
+        assert watch.errors == [] and watch.requests == [] and watch.dialogs == []
+        assert page.locator("#filters").is_visible()
+        page.screenshot(path=artifact("d2-d3-report-top.png"))
