@@ -161,7 +161,7 @@ def test_hostile_draft_text_never_runs(tmp_path: Path, page: Any) -> None:
     text = page.locator("body").inner_text()
     assert "<script>alert(1)</script>" in text
     assert "<img src=x onerror=alert(3)>" in text
-    assert "{{ 7*7 }}" in text and "49" not in text
+    assert "publish {{ 7*7 }} reports" in text and "publish 49" not in text
     assert page.locator("img").count() == 0
     page.screenshot(path=artifact("hostile-report.png"), full_page=True)
 

@@ -102,7 +102,7 @@ def test_markdown_of_a_hostile_draft_stays_text(tmp_path: Path) -> None:
     html = markdown_html(text)
     assert "<script" not in html and "<img" not in html and "<b>" not in html
     assert "<a " not in html and "<em>" not in html and "<del>" not in html
-    assert "49" not in text
+    assert "{{ 7*7 }}" in text and "publish 49" not in text  # not a template
     # The evidence sits in diff blocks, shown as typed; the fence is never closed early.
     assert html.count('<code class="language-diff">') == 2  # neutral ones are one line
     assert "+ -1 " in html and "&lt;script&gt;alert(2)&lt;/script&gt;" in html

@@ -187,7 +187,9 @@ def document_xml(redline: Redline) -> bytes:
         _write_row(writer, row)
     section = etree.SubElement(writer.body, _w("sectPr"))
     etree.SubElement(section, _w("pgSz"), {_w("w"): "11906", _w("h"): "16838"})  # A4
+    # Word's schema requires all seven margins; 1134 twips is 2 cm.
     margins = {_w(side): "1134" for side in ("top", "right", "bottom", "left")}
+    margins |= {_w("header"): "709", _w("footer"): "709", _w("gutter"): "0"}
     etree.SubElement(section, _w("pgMar"), margins)
     document = etree.Element(_w("document"), nsmap={"w": W_NS})
     document.append(writer.body)
