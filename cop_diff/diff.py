@@ -15,6 +15,27 @@ _FIRST_CODE_POINT = 0xE000
 
 
 def word_diff(old: str, new: str) -> tuple[DiffOp, ...]:
+    """Diff at word granularity; the same edits whichever text is called old.
+
+    diff-match-patch's result depends on the order of its arguments; the texts are
+    diffed in a fixed order and the result inverted when needed, so that swapping two
+    drafts mirrors every diff, and every finding read from one.
+    """
+    if old <= new:
+        return _word_diff(old, new)
+    return invert(_word_diff(new, old))
+
+
+def invert(ops: tuple[DiffOp, ...]) -> tuple[DiffOp, ...]:
+    """The diff from new to old; a replacement still reads deletion first."""
+    inverted = [DiffOp(-op.op, op.text) for op in ops]
+    for i in range(len(inverted) - 1):
+        if inverted[i].op == 1 and inverted[i + 1].op == -1:
+            inverted[i], inverted[i + 1] = inverted[i + 1], inverted[i]
+    return tuple(inverted)
+
+
+def _word_diff(old: str, new: str) -> tuple[DiffOp, ...]:
     """Diff at word granularity: words, spaces and punctuation are the units.
 
     diff-match-patch diffs characters; each distinct token is encoded as one character

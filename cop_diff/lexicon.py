@@ -31,6 +31,7 @@ class Lexicon:
     """(strength, pattern), strongest first: 3 duty, 2 expectation, 1 permission."""
     weak_verbs: re.Pattern[str]
     descriptive: re.Pattern[str]
+    duty_bearers: re.Pattern[str]
     removal_notes: tuple[re.Pattern[str], ...]
     """How drafters' notes say a duty was dropped; group ``what`` is the duty."""
     note_stops: tuple[str, ...]
@@ -92,6 +93,7 @@ def _build(data: dict[str, Any]) -> Lexicon:
         modals=modals,
         weak_verbs=_compile(data["weak_verbs"]),
         descriptive=_compile(data.get("descriptive", ["(?!x)x"])),
+        duty_bearers=_compile(data.get("duty_bearers", ["\\w+"])),
         removal_notes=tuple(re.compile(p, re.IGNORECASE) for p in data.get("removal_notes", [])),
         note_stops=tuple(data.get("note_stops", [])),
         hedges=_compile(data["hedges"]),

@@ -65,6 +65,17 @@ def _best(
     return best
 
 
+def _evidence(sentence: str, duty: str) -> str:
+    """The sentence around where the duty starts, cut at whole words."""
+    at = sentence.lower().find(duty.split()[0].lower()[:5])
+    if at < 0:
+        return sentence
+    end = at + len(duty)
+    while end < len(sentence) and not sentence[end].isspace():
+        end += 1
+    return window(sentence, at, end)
+
+
 def _read_notes(context: RuleContext, *, forward: bool) -> Iterator[Finding]:
     """Notes of the new draft (forward) or of the old one (drafts given in reverse)."""
     noted = context.new if forward else context.old
@@ -88,8 +99,7 @@ def _read_notes(context: RuleContext, *, forward: bool) -> Iterator[Finding]:
             _, _, still = _best(noted, None, words, language)
             if share < STATED or still > share - DROPPED:
                 continue
-            at = stated.lower().find(duty.split()[0].lower()[:5])
-            evidence = window(stated, max(at, 0), max(at, 0) + len(duty)) if at >= 0 else stated
+            evidence = _evidence(stated, duty)
             where = name((context.new_by_id if forward else context.old_by_id)[note.parent],
                          context.new_by_id if forward else context.old_by_id)  # fmt: skip
             if forward:

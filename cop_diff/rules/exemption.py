@@ -46,20 +46,22 @@ def detect(context: RuleContext) -> Iterator[Finding]:
     for pair in context.pairs:
         if not (pair.old.binding and pair.new.binding):
             continue
+        # A carve-out the provision already made elsewhere is not a new one.
+        old_all, new_all = markers(pair.old.text, context), markers(pair.new.text, context)
         for sentences in pair.matched:
             confidence = 0.5 + 0.4 * sentences.similarity
-            gained = markers(sentences.new, context) - markers(sentences.old, context)
-            lost = markers(sentences.old, context) - markers(sentences.new, context)
+            gained = markers(sentences.new, context) - markers(sentences.old, context) - old_all
+            lost = markers(sentences.old, context) - markers(sentences.new, context) - new_all
             if gained:
                 yield _report(context, pair, sentences.new, gained, True, confidence)
             if lost:
                 yield _report(context, pair, sentences.old, lost, False, confidence)
         for at, sentence in pair.added:
-            found = markers(sentence, context)
+            found = markers(sentence, context) - old_all
             if found and index.elsewhere("new", at, binding=True) < SENTENCE_ELSEWHERE:
                 yield _report(context, pair, sentence, found, True, 0.7)
         for at, sentence in pair.removed:
-            found = markers(sentence, context)
+            found = markers(sentence, context) - new_all
             if found and index.elsewhere("old", at, binding=True) < SENTENCE_ELSEWHERE:
                 yield _report(context, pair, sentence, found, False, 0.7)
 

@@ -56,14 +56,37 @@ def is_obligation(text: str, lexicon: Lexicon) -> bool:
     return strength(text, lexicon) >= 2
 
 
+def duty(text: str, lexicon: Lexicon) -> Modal | None:
+    """The duty (strength 3) a sentence puts on a duty bearer ("Signatories shall ..."),
+    or ``None``: a duty needs someone to bear it before the modal."""
+    for modal in modals(text, lexicon):
+        if modal.strength == 3 and lexicon.duty_bearers.search(text[: modal.start]):
+            return modal
+    return None
+
+
 def phrases(pattern: re.Pattern[str], text: str) -> list[str]:
     return [" ".join(m.group(0).lower().split()) for m in pattern.finditer(text)]
 
 
 def references(text: str, lexicon: Lexicon) -> set[str]:
-    """Legal instruments cited, normalised: "Directive (EU) 2019/1937"."""
+    """Legal instruments cited, normalised: "Directive 2019/790/EU" and "Directive (EU)
+    2019/790" are one instrument, "Directive (EU) 2019/790"."""
     found: set[str] = set()
     for pattern in lexicon.references:
         for match in pattern.finditer(text):
-            found.add(" ".join(match.group(1).split()))
+            found.add(_canonical(" ".join(match.group(1).split())))
     return found
+
+
+_NUMBERED = re.compile(r"^(\w+)\b.*?(\d{2,4})/(\d{1,4})(?:/(EU|EC|EEC))?", re.IGNORECASE)
+
+
+def _canonical(citation: str) -> str:
+    match = _NUMBERED.match(citation)
+    if not match:
+        return citation
+    kind, first, second, suffix = match.groups()
+    if suffix:  # the old style puts the number first: Directive 95/46/EC
+        return f"{kind.title()} ({suffix.upper()}) {first}/{second}"
+    return citation

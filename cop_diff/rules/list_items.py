@@ -148,7 +148,9 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         else:
             for item_id in came:
                 yield _item(context, item_id, lists.old, new_name, removed=False)
-        for old_id, new_id in lists.moved_out:
+        # An item moved between a binding and a non-binding list, seen from either list
+        # (the old list's side or the new one's); duplicates are dropped by run_rules.
+        for old_id, new_id in (*lists.moved_out, *lists.moved_in):
             before, after = context.old_by_id[old_id], context.new_by_id[new_id]
             if before.binding == after.binding:
                 continue

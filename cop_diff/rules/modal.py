@@ -15,8 +15,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cop_diff.diff import invert
 from cop_diff.lexicon import Lexicon
-from cop_diff.model import Finding
+from cop_diff.model import DiffOp, Finding
 from cop_diff.rules.base import RuleContext, finding, name, position_map, window
 from cop_diff.rules.lexical import STRENGTH_NAMES, Modal, modals, strength
 
@@ -34,7 +35,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         for sentences in pair.matched:
             before = modals(sentences.old, lexicon)
             after = modals(sentences.new, lexicon)
-            change = _strongest_change(before, after, position_map(sentences.ops))
+            change = _strongest_change(before, after, sentences.ops)
             if change is None:
                 continue
             old_modal, new_modal = change
@@ -64,37 +65,55 @@ def _phrase(modal: Modal | None) -> str:
 
 
 def _strongest_change(
-    before: list[Modal], after: list[Modal], mapping: list[int]
+    before: list[Modal], after: list[Modal], ops: tuple[DiffOp, ...]
 ) -> tuple[Modal | None, Modal | None] | None:
     """The pair of modals (old, new) whose strength changed most, if any did.
 
-    Each old modal is paired with the new modal standing at the same place (by the
-    diff); an old modal with none there lost its force only if nothing as strong
-    remains in the sentence, and the same for a new one.
+    Modals are paired by where they stand: the distance of a pair is how far each one
+    lands from the other when carried across the diff, both ways, so the pairing is the
+    same whichever draft is called old. An old modal left unpaired lost its force only if
+    nothing as strong remains in the sentence, and the same for a new one.
     """
-    changes: list[tuple[int, Modal | None, Modal | None]] = []
+    forward = position_map(ops)
+    backward = position_map(invert(ops))
+    candidates = sorted(
+        (
+            abs(forward[min(m.start, len(forward) - 1)] - n.start)
+            + abs(backward[min(n.start, len(backward) - 1)] - m.start),
+            i,
+            j,
+        )
+        for i, m in enumerate(before)
+        for j, n in enumerate(after)
+    )
+    paired: dict[int, int] = {}
     used: set[int] = set()
+    for distance, i, j in candidates:
+        if distance <= 2 * NEARBY and i not in paired and j not in used:
+            paired[i] = j
+            used.add(j)
+    changes: list[tuple[int, Modal | None, Modal | None]] = []
     new_max = max((m.strength for m in after), default=0)
     old_max = max((m.strength for m in before), default=0)
-    for modal in before:
-        place = mapping[min(modal.start, len(mapping) - 1)]
-        nearby = [
-            (abs(m.start - place), i) for i, m in enumerate(after) if i not in used
-            and abs(m.start - place) <= NEARBY
-        ]  # fmt: skip
-        if nearby:
-            _, index = min(nearby)
-            used.add(index)
-            if after[index].strength != modal.strength:
-                changes.append((after[index].strength - modal.strength, modal, after[index]))
+    for i, modal in enumerate(before):
+        if i in paired:
+            counterpart = after[paired[i]]
+            if counterpart.strength != modal.strength:
+                changes.append((counterpart.strength - modal.strength, modal, counterpart))
         elif new_max < modal.strength:
             changes.append((new_max - modal.strength, modal, None))
-    for index, modal in enumerate(after):
-        if index not in used and old_max < modal.strength:
+    for j, modal in enumerate(after):
+        if j not in used and old_max < modal.strength:
             changes.append((modal.strength - old_max, None, modal))
     if not changes:
         return None
-    _, old_modal, new_modal = max(changes, key=lambda c: abs(c[0]))
+
+    def weight(change: tuple[int, Modal | None, Modal | None]) -> tuple[int, int]:
+        # Ties go to the same pair whichever draft is old: by where the modals stand.
+        size, old, new = change
+        return abs(size), -((old.start if old else 0) + (new.start if new else 0))
+
+    _, old_modal, new_modal = max(changes, key=weight)
     return old_modal, new_modal
 
 

@@ -14,10 +14,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cop_diff.model import Finding
-from cop_diff.rules.base import SENTENCE_ELSEWHERE, RuleContext, finding, name, quote
+from cop_diff.model import Direction, Finding
+from cop_diff.rules.base import (
+    SENTENCE_ELSEWHERE,
+    ProvisionPair,
+    RuleContext,
+    finding,
+    name,
+    quote,
+)
 from cop_diff.rules.exemption import markers
-from cop_diff.rules.lexical import STRENGTH_NAMES, strength
+from cop_diff.rules.lexical import STRENGTH_NAMES, duty, strength
 
 CODE = "O01"
 KINDS = ("obligation-removed", "obligation-added")
@@ -25,49 +32,80 @@ DEMOTED = "provision-demoted"
 PROMOTED = "provision-promoted"
 
 
+UNLIKE = 0.28
+"""A duty is reported as gone only if no binding sentence of the other draft is even this
+similar to it, or the most similar one keeps less than ``KEPT`` of its weighted words; a
+duty that merely lost its counterpart sentence is a possible loss (neutral)."""
+KEPT = 0.3
+
+
+def _kept_elsewhere(context: RuleContext, side: str, at: int) -> float:
+    """Share of a sentence's words kept by the most similar binding sentence of the other draft."""
+    best = context.sentences.best(side, at, binding=True)
+    if best is None:
+        return 0.0
+    other = "new" if side == "old" else "old"
+    kept = frozenset(context.sentences.stems_of(other, best[0]))
+    return context.sentences.coverage(side, at, kept)
+
+
 def detect(context: RuleContext) -> Iterator[Finding]:
-    lexicon = context.lexicon
-    index = context.sentences
     for pair in context.pairs:
         if not (pair.old.binding and pair.new.binding):
             continue
-        what = name(pair.new, context.new_by_id)
         for at, sentence in pair.removed:
-            level = strength(sentence, lexicon)
-            if level < 2 or markers(sentence, context):
-                continue
-            if not context.vanished("old", at, pair):
-                continue
-            demoted = index.elsewhere("old", at, binding=False) >= SENTENCE_ELSEWHERE
-            yield finding(
-                context,
-                DEMOTED if demoted else KINDS[0],
-                "weakening",
-                pair,
-                sentence,
-                "",
-                f'{what} lost {STRENGTH_NAMES[level]}: "{quote(sentence)}"'
-                + (" now appears only in text that does not bind." if demoted else " is gone."),
-                0.65 if level == 3 else 0.55,
-            )
+            yield from _one(context, pair, "old", at, sentence)
         for at, sentence in pair.added:
-            level = strength(sentence, lexicon)
-            if level < 2 or markers(sentence, context):
-                continue
-            if not context.vanished("new", at, pair):
-                continue
-            promoted = index.elsewhere("new", at, binding=False) >= SENTENCE_ELSEWHERE
-            yield finding(
-                context,
-                PROMOTED if promoted else KINDS[1],
-                "strengthening",
-                pair,
-                "",
-                sentence,
-                f'{what} gained {STRENGTH_NAMES[level]}: "{quote(sentence)}"'
-                + (" was text that did not bind." if promoted else " is new."),
-                0.65 if level == 3 else 0.55,
-            )
+            yield from _one(context, pair, "new", at, sentence)
+
+
+def _one(
+    context: RuleContext, pair: ProvisionPair, side: str, at: int, sentence: str
+) -> Iterator[Finding]:
+    """A duty of one draft with no counterpart in the other, if it is one.
+
+    Only a duty put on a duty bearer ("Signatories shall ...") counts: expectations and
+    descriptions ("the Framework will ...") are too often restated as duties elsewhere.
+    It weakens (or strengthens) when nothing in the other draft resembles it; when
+    something does, loosely, it is reported as a possible change (neutral).
+    """
+    lexicon = context.lexicon
+    if duty(sentence, lexicon) is None or markers(sentence, context):
+        return
+    if not context.vanished(side, at, pair):
+        return
+    removed = side == "old"
+    index = context.sentences
+    moved = index.elsewhere(side, at, binding=False) >= SENTENCE_ELSEWHERE
+    clear = pair.partner(side, at) is None and (
+        index.elsewhere(side, at, binding=True) < UNLIKE
+        or _kept_elsewhere(context, side, at) < KEPT
+    )
+    what = name(pair.new, context.new_by_id)
+    if moved:
+        kind = DEMOTED if removed else PROMOTED
+        tail = (
+            " now appears only in text that does not bind."
+            if removed
+            else " was text that did not bind."
+        )
+    else:
+        kind = KINDS[0] if removed else KINDS[1]
+        tail = " is gone." if removed else " is new."
+    direction: Direction = (
+        ("weakening" if removed else "strengthening") if clear or moved else "neutral"
+    )
+    prefix = "" if direction != "neutral" else "Possibly: "
+    yield finding(
+        context,
+        kind,
+        direction,
+        pair,
+        sentence if removed else "",
+        "" if removed else sentence,
+        f'{prefix}{what} {"lost" if removed else "gained"} a duty: "{quote(sentence)}"{tail}',
+        0.8 if direction != "neutral" else 0.4,
+    )
 
 
 def detect_in_merges(context: RuleContext) -> Iterator[Finding]:
@@ -85,7 +123,7 @@ def detect_in_merges(context: RuleContext) -> Iterator[Finding]:
         for at in index.of(side, provision):
             sentence = pool[at].text
             level = strength(sentence, lexicon)
-            if level < 2 or markers(sentence, context):
+            if duty(sentence, lexicon) is None or markers(sentence, context):
                 continue
             if not context.vanished_from(side, at, new.id if side == "old" else old.id):
                 continue

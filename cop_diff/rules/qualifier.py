@@ -11,11 +11,13 @@ Not weakening:  "Signatories shall, where appropriate, encrypt command links."
 
 from __future__ import annotations
 
-from collections import Counter
+import re
 from collections.abc import Iterator
 
 from cop_diff.model import Finding
-from cop_diff.rules.base import RuleContext, finding, name, window
+from cop_diff.rules.base import ProvisionPair, RuleContext, finding, name, window
+from cop_diff.rules.lexical import strength
+from cop_diff.words import stems
 
 CODE = "Q01"
 KINDS = ("qualifier-added", "qualifier-removed")
@@ -23,42 +25,60 @@ KINDS = ("qualifier-added", "qualifier-removed")
 
 def detect(context: RuleContext) -> Iterator[Finding]:
     hedges = context.lexicon.hedges
+    language = context.lexicon.stemmer
     for pair in context.pairs:
         if not (pair.old.binding and pair.new.binding):
             continue
         what = name(pair.new, context.new_by_id)
-        reported: set[tuple[str, str]] = set()  # one finding per phrase and provision
+        # A hedge the provision already had somewhere ("proportional to" reworded as
+        # "proportionate to", or moved to another sentence) is not a new one.
+        before_all = _hedges(pair.old.text, hedges, language)
+        after_all = _hedges(pair.new.text, hedges, language)
         for sentences in pair.matched:
-            before = Counter(_normal(m.group(0)) for m in hedges.finditer(sentences.old))
-            after = Counter(_normal(m.group(0)) for m in hedges.finditer(sentences.new))
-            for phrase in sorted((after - before).keys() - {p for k, p in reported if k == "+"}):
-                reported.add(("+", phrase))
-                match = next(
-                    m for m in hedges.finditer(sentences.new) if _normal(m.group(0)) == phrase
-                )
-                yield finding(
-                    context, KINDS[0], "weakening", pair,
-                    _old_context(sentences.old, sentences.new, match.start()),
-                    window(sentences.new, match.start(), match.end()),
-                    f'{what} now carries the qualifier "{phrase}", which softens the duty.',
-                    0.55 + 0.4 * sentences.similarity,
-                )  # fmt: skip
-            for phrase in sorted((before - after).keys() - {p for k, p in reported if k == "-"}):
-                reported.add(("-", phrase))
-                match = next(
-                    m for m in hedges.finditer(sentences.old) if _normal(m.group(0)) == phrase
-                )
-                yield finding(
-                    context, KINDS[1], "strengthening", pair,
-                    window(sentences.old, match.start(), match.end()),
-                    _old_context(sentences.new, sentences.old, match.start()),
-                    f'{what} no longer carries the qualifier "{phrase}".',
-                    0.55 + 0.4 * sentences.similarity,
-                )  # fmt: skip
+            old_level = strength(sentences.old, context.lexicon)
+            new_level = strength(sentences.new, context.lexicon)
+            before = _hedges(sentences.old, hedges, language)
+            after = _hedges(sentences.new, hedges, language)
+            if new_level <= old_level:  # a hedge on a duty that got stronger is a trade-off
+                for key in sorted(after.keys() - before_all.keys()):
+                    yield _report(context, pair, sentences.new, sentences.old, after[key], True,
+                                  what, sentences.similarity)  # fmt: skip
+            if new_level >= old_level:
+                for key in sorted(before.keys() - after_all.keys()):
+                    yield _report(context, pair, sentences.old, sentences.new, before[key], False,
+                                  what, sentences.similarity)  # fmt: skip
 
 
-def _normal(phrase: str) -> str:
-    return " ".join(phrase.lower().split())
+def _hedges(
+    text: str, hedges: re.Pattern[str], language: str
+) -> dict[tuple[str, ...], re.Match[str]]:
+    """Hedges by the stems of their words (first occurrence of each)."""
+    found: dict[tuple[str, ...], re.Match[str]] = {}
+    for match in hedges.finditer(text):
+        found.setdefault(tuple(stems(match.group(0), language)), match)
+    return found
+
+
+def _report(
+    context: RuleContext,
+    pair: ProvisionPair,
+    text: str,
+    other: str,
+    match: re.Match[str],
+    added: bool,
+    what: str,
+    similarity: float,
+) -> Finding:
+    phrase = " ".join(match.group(0).lower().split())
+    span = window(text, match.start(), match.end())
+    counterpart = _old_context(other, text, match.start())
+    if added:
+        return finding(context, KINDS[0], "weakening", pair, counterpart, span,
+                       f'{what} now carries the qualifier "{phrase}", which softens the duty.',
+                       0.55 + 0.4 * similarity)  # fmt: skip
+    return finding(context, KINDS[1], "strengthening", pair, span, counterpart,
+                   f'{what} no longer carries the qualifier "{phrase}".',
+                   0.55 + 0.4 * similarity)  # fmt: skip
 
 
 def _old_context(other: str, text: str, at: int) -> str:

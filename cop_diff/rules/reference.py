@@ -54,6 +54,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             "any binding text" + ("; only recitals or boxes mention it." if relegated else "."),
             0.8,
         )
+    origins = {new: old for old, new in context.counterparts.items()}
     for instrument, new_id in sorted(new_binding.items()):
         if instrument in old_binding:
             continue
@@ -63,7 +64,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             context,
             KINDS[3] if promoted else KINDS[2],
             "strengthening",
-            (old_other.get(instrument) if promoted else None, new_id),
+            (old_other.get(instrument) if promoted else origins.get(new_id), new_id),
             _span(context.old_by_id.get(old_other.get(instrument, "")), instrument),
             _span(provision, instrument),
             f"{instrument} is now cited in binding text ({name(provision, context.new_by_id)})"

@@ -1,0 +1,84 @@
+"""The detectors on the real drafts: the weakenings analysts found, and no false alarms."""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from cop_diff.evaluation import score_findings
+from cop_diff.model import Comparison, Finding
+from cop_diff.pipeline import compare_files
+
+GOLD = Path(__file__).resolve().parent / "gold" / "findings-d2-d3.json"
+
+
+@pytest.fixture(scope="module")
+def compare(shared_drafts: Path):  # type: ignore[no-untyped-def]
+    @cache
+    def run(old: str, new: str) -> Comparison:
+        return compare_files(shared_drafts / old, shared_drafts / new)
+
+    return run
+
+
+def weakenings(result: Comparison) -> list[Finding]:
+    return [f for f in result.findings if f.direction == "weakening"]
+
+
+def test_discrimination_dropped_from_the_selected_risks(compare) -> None:  # type: ignore[no-untyped-def]
+    found = [
+        f
+        for f in weakenings(compare("cop-d2.pdf", "cop-d3.pdf"))
+        if f.rule in ("list-item-removed", "list-item-demoted") and f.old == "section-3.2/4"
+    ]
+    assert found and "discrimination" in found[0].old_text
+
+
+def test_pre_defined_corrective_measures_dropped(compare) -> None:  # type: ignore[no-untyped-def]
+    found = [
+        f
+        for f in weakenings(compare("cop-d2.pdf", "cop-d3.pdf"))
+        if f.rule == "obligation-removed" and f.new == "measure-II.6.3"
+    ]
+    assert found and "corrective measures" in found[0].old_text
+    assert found[0].rationale and "pre-define" in found[0].rationale
+
+
+def test_whistleblowing_reduced_to_non_retaliation(compare) -> None:  # type: ignore[no-untyped-def]
+    found: dict[str, list[Finding]] = {}
+    for f in weakenings(compare("cop-d2.pdf", "cop-d3.pdf")):
+        if (f.old or "").startswith("commitment-18"):
+            found.setdefault(f.rule, []).append(f)
+    assert any("whistleblowing" in f.old_text for f in found["obligation-removed"])
+    assert any("2019/1937" in f.explanation for f in found["reference-relegated"])
+    assert found["list-item-removed"]  # its list of duties is gone
+
+
+def test_no_weakening_or_strengthening_without_change(compare) -> None:  # type: ignore[no-untyped-def]
+    for old, new in (("cop-d2.pdf", "cop-d2.pdf"), ("cop-d3.html", "cop-d3.pdf")):
+        result = compare(old, new)
+        assert [f for f in result.findings if f.direction != "neutral"] == [], (old, new)
+
+
+def test_swapping_turns_weakenings_into_strengthenings(compare) -> None:  # type: ignore[no-untyped-def]
+    forward = compare("cop-d2.pdf", "cop-d3.pdf")
+    backward = compare("cop-d3.pdf", "cop-d2.pdf")
+    count = {
+        direction: sum(f.direction == direction for f in result.findings)
+        for result, direction in ((forward, "weakening"), (backward, "strengthening"))
+    }
+    assert count["weakening"] == count["strengthening"] > 20
+    flip = {"weakening": "strengthening", "strengthening": "weakening", "neutral": "neutral"}
+    forward_places = {(f.old, f.new, f.direction) for f in forward.findings}
+    backward_places = {(f.new, f.old, flip[f.direction]) for f in backward.findings}
+    assert forward_places == backward_places
+
+
+def test_against_our_gold_annotations(compare) -> None:  # type: ignore[no-untyped-def]
+    gold = json.loads(GOLD.read_text(encoding="utf-8"))
+    score = score_findings(compare("cop-d2.pdf", "cop-d3.pdf"), gold)
+    assert score.recall() >= 0.6, score.missed
+    assert score.precision() >= 0.65
