@@ -437,6 +437,8 @@ def _binding(
         return False
     if node.heading and vocabulary.is_non_binding(node.heading):
         return False
+    if node.kind == "list-item" and vocabulary.is_non_binding_item(" ".join(node.texts)):
+        return False
     if node.level is not None and node.level.binding:
         return True
     return parent_binding

@@ -61,6 +61,10 @@ class Vocabulary:
 
     non_binding_headings: tuple[re.Pattern[str], ...]
     recital_headings: tuple[re.Pattern[str], ...]
+    non_binding_items: tuple[re.Pattern[str], ...] = ()
+
+    def is_non_binding_item(self, text: str) -> bool:
+        return any(p.match(text) for p in self.non_binding_items)
 
     def is_non_binding(self, heading: str) -> bool:
         return any(p.match(heading) for p in self.non_binding_headings)
@@ -119,4 +123,8 @@ def load_vocabulary() -> Vocabulary:
     def patterns(key: str) -> tuple[re.Pattern[str], ...]:
         return tuple(re.compile(p, re.IGNORECASE) for p in data[key])  # type: ignore[attr-defined]
 
-    return Vocabulary(patterns("non_binding_headings"), patterns("recital_headings"))
+    return Vocabulary(
+        patterns("non_binding_headings"),
+        patterns("recital_headings"),
+        patterns("non_binding_items") if "non_binding_items" in data else (),
+    )

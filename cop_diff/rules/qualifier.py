@@ -20,6 +20,8 @@ from cop_diff.rules.lexical import strength
 from cop_diff.words import stems
 
 CODE = "Q01"
+HEDGE_KEY = 6
+"""Letters of each stem that identify a hedge across spelling variants."""
 KINDS = ("qualifier-added", "qualifier-removed")
 
 
@@ -52,10 +54,12 @@ def detect(context: RuleContext) -> Iterator[Finding]:
 def _hedges(
     text: str, hedges: re.Pattern[str], language: str
 ) -> dict[tuple[str, ...], re.Match[str]]:
-    """Hedges by the stems of their words (first occurrence of each)."""
+    """Hedges keyed by the first letters of their words' stems (first occurrence of each):
+    "proportional to" and "proportionate to" are one hedge."""
     found: dict[tuple[str, ...], re.Match[str]] = {}
     for match in hedges.finditer(text):
-        found.setdefault(tuple(stems(match.group(0), language)), match)
+        key = tuple(stem[:HEDGE_KEY] for stem in stems(match.group(0), language))
+        found.setdefault(key, match)
     return found
 
 

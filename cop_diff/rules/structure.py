@@ -21,7 +21,7 @@ from collections.abc import Iterator
 
 from cop_diff.model import Finding, Provision
 from cop_diff.rules.base import LIST_KINDS, SENTENCE_ELSEWHERE, RuleContext, finding, name, quote
-from cop_diff.rules.lexical import strength
+from cop_diff.rules.lexical import duty, strength
 
 CODE = "S01"
 KINDS = (
@@ -52,6 +52,15 @@ def _subtree_binds(
     return any(
         p.binding and strength(p.text, context.lexicon) >= 2 for p in provisions if p.id in ids
     )
+
+
+def _lost_duties(context: RuleContext, side: str, provision: Provision) -> bool:
+    """Whether any duty of a removed (or added) provision went nowhere: a measure whose
+    duties all live on, reworded, in other provisions was restructured, not dropped."""
+    pool = context.sentences.old if side == "old" else context.sentences.new
+    indices = context.subtree_sentences(side, provision.id)
+    duties = [i for i in indices if duty(pool[i].text, context.lexicon) is not None]
+    return not duties or any(not context.went_elsewhere(side, i) for i in duties)
 
 
 def _share_elsewhere(context: RuleContext, side: str, provision: str, binding: bool) -> float:
@@ -93,8 +102,10 @@ def _removed(context: RuleContext, provision: Provision) -> Iterator[Finding]:
         if provision.heading
         else name(provision, context.old_by_id)
     )
-    binds = provision.number is not None and _subtree_binds(
-        provision, context.old.provisions, context
+    binds = (
+        provision.number is not None
+        and _subtree_binds(provision, context.old.provisions, context)
+        and _lost_duties(context, "old", provision)
     )
     if binds and _share_elsewhere(context, "old", provision.id, binding=False) >= 0.5:
         yield finding(
@@ -122,8 +133,10 @@ def _added(context: RuleContext, provision: Provision) -> Iterator[Finding]:
         if provision.heading
         else name(provision, context.new_by_id)
     )
-    binds = provision.number is not None and _subtree_binds(
-        provision, context.new.provisions, context
+    binds = (
+        provision.number is not None
+        and _subtree_binds(provision, context.new.provisions, context)
+        and _lost_duties(context, "new", provision)
     )
     if binds and _share_elsewhere(context, "new", provision.id, binding=False) >= 0.5:
         yield finding(
