@@ -7,7 +7,7 @@ The catalogue is an explicit tuple, not a registry filled at import time.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from types import ModuleType
 
 from cop_diff.model import Finding
@@ -68,6 +68,18 @@ RULES: tuple[Rule, ...] = (
 )
 
 DIRECTION_ORDER = {"weakening": 0, "strengthening": 1, "neutral": 2}
+REPORT_CONFIDENCE = 0.7
+"""Below this confidence a weakening (or strengthening) is listed as a neutral "Possibly:"
+finding: the weakenings list is what analysts act on, so it has to be right."""
+
+
+def _settled(found: Finding) -> Finding:
+    if found.direction == "neutral" or found.confidence >= REPORT_CONFIDENCE:
+        return found
+    explanation = found.explanation
+    if not explanation.startswith("Possibly"):
+        explanation = f"Possibly ({found.direction}): {explanation}"
+    return replace(found, direction="neutral", explanation=explanation)
 
 
 def run_rules(context: RuleContext, rules: tuple[Rule, ...] = RULES) -> tuple[Finding, ...]:
@@ -77,7 +89,7 @@ def run_rules(context: RuleContext, rules: tuple[Rule, ...] = RULES) -> tuple[Fi
     seen: set[tuple[str, str | None, str | None, str, str]] = set()
     findings: list[Finding] = []
     for rule in rules:
-        for found in rule.detect(context):
+        for found in map(_settled, rule.detect(context)):
             key = (found.rule, found.old, found.new, found.old_text, found.new_text)
             if key not in seen:
                 seen.add(key)

@@ -466,6 +466,12 @@ def changed_spans(ops: tuple[DiffOp, ...]) -> Iterator[tuple[str, str, str, str]
         new_at += len(inserted)
 
 
+def edit_confidence(similarity: float) -> float:
+    """How sure a change read inside a matched sentence is: sure when the rest of the
+    sentence survived (similarity near 1), doubtful in a rewritten one."""
+    return 0.2 + 0.7 * similarity
+
+
 def finding(
     context: RuleContext,
     rule: str,

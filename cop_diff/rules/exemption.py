@@ -20,6 +20,7 @@ from cop_diff.rules.base import (
     SENTENCE_ELSEWHERE,
     ProvisionPair,
     RuleContext,
+    edit_confidence,
     finding,
     name,
     quote,
@@ -27,6 +28,9 @@ from cop_diff.rules.base import (
 )
 
 CODE = "E01"
+CLASS_NAMED = 0.75
+NEW_SENTENCE = 0.55
+"""A whole new sentence with an exception marker may restate an old limit: doubtful."""
 KINDS = ("exemption-added", "exemption-removed")
 
 
@@ -49,7 +53,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         # A carve-out the provision already made elsewhere is not a new one.
         old_all, new_all = markers(pair.old.text, context), markers(pair.new.text, context)
         for sentences in pair.matched:
-            confidence = 0.5 + 0.4 * sentences.similarity
+            confidence = edit_confidence(sentences.similarity)
             gained = markers(sentences.new, context) - markers(sentences.old, context) - old_all
             lost = markers(sentences.old, context) - markers(sentences.new, context) - new_all
             if gained:
@@ -59,11 +63,11 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         for at, sentence in pair.added:
             found = markers(sentence, context) - old_all
             if found and index.elsewhere("new", at, binding=True) < SENTENCE_ELSEWHERE:
-                yield _report(context, pair, sentence, found, True, 0.7)
+                yield _report(context, pair, sentence, found, True, NEW_SENTENCE)
         for at, sentence in pair.removed:
             found = markers(sentence, context) - new_all
             if found and index.elsewhere("old", at, binding=True) < SENTENCE_ELSEWHERE:
-                yield _report(context, pair, sentence, found, False, 0.7)
+                yield _report(context, pair, sentence, found, False, NEW_SENTENCE)
 
 
 def _report(
@@ -74,6 +78,9 @@ def _report(
     added: bool,
     confidence: float,
 ) -> Finding:
+    if context.lexicon.exempt_classes.search(text):
+        # A carve-out that names whom it exempts (SMEs, fewer than 50 employees) is clear.
+        confidence = max(confidence, CLASS_NAMED)
     marker = sorted(found)[0]
     at = text.lower().find(marker)
     span = window(text, at, at + len(marker)) if at >= 0 else quote(text, 20)

@@ -27,6 +27,7 @@ from cop_diff.rules.base import (
     name,
     quote,
 )
+from cop_diff.rules.lexical import duty
 
 CODE = "L01"
 KINDS = ("list-item-removed", "list-item-added", "list-item-demoted", "list-item-promoted")
@@ -39,6 +40,8 @@ def _found_elsewhere(context: RuleContext, side: str, item: str, binding: bool) 
     )
 
 
+GUIDANCE = 0.1
+"""The survival share assumed for a list no duty governs: its changes stay neutral."""
 WHOLESALE = 5
 """When at least this many items of one list go (and most of the list), the list was
 rewritten or moved out of the text: one finding for the list, not one per item."""
@@ -77,8 +80,16 @@ def _gone(context: RuleContext, side: str, item_id: str) -> bool:
 
 
 def _item(
-    context: RuleContext, item_id: str, other_list: str, list_name: str, *, removed: bool
+    context: RuleContext,
+    item_id: str,
+    other_list: str,
+    list_name: str,
+    *,
+    removed: bool,
+    kept: float,
 ) -> Finding:
+    """One item gone from (or new in) a list; sure when the rest of the list survived."""
+    confidence = 0.45 + 0.45 * kept
     side = "old" if removed else "new"
     item = (context.old_by_id if removed else context.new_by_id)[item_id]
     moved = _found_elsewhere(context, side, item_id, binding=False)
@@ -88,14 +99,14 @@ def _item(
             item.text, "",
             f'"{quote(item.text)}" is no longer in the binding list of {list_name}'
             + (", only in text that does not bind." if moved else "."),
-            0.75,
+            confidence,
         )  # fmt: skip
     return finding(
         context, KINDS[3] if moved else KINDS[1], "strengthening", (other_list, item_id),
         "", item.text,
         f'"{quote(item.text)}" is new in the binding list of {list_name}'
         + (" (it was in text that did not bind)." if moved else "."),
-        0.75,
+        confidence,
     )  # fmt: skip
 
 
@@ -138,16 +149,24 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         came = [i for i in lists.added if i not in rewritten and _gone(context, "new", i)]
         old_size = len(lists.kept) + len(lists.removed) + len(lists.moved_out)
         new_size = len(lists.kept) + len(lists.added) + len(lists.moved_in)
+        kept_share = len(lists.kept) / max(old_size, new_size, 1)
+        if (
+            duty(old_list.text, context.lexicon) is None
+            and duty(new_list.text, context.lexicon) is None
+        ):
+            # No lead-in puts a duty on anyone ("Signatories are encouraged to use these
+            # considerations"): the items are guidance, and a change to them is doubtful.
+            kept_share = min(kept_share, GUIDANCE)
         if _wholesale(gone, old_size):
             yield _whole_list(context, lists.old, lists.new, gone, old_size, removed=True)
         else:
             for item_id in gone:
-                yield _item(context, item_id, lists.new, old_name, removed=True)
+                yield _item(context, item_id, lists.new, old_name, removed=True, kept=kept_share)
         if _wholesale(came, new_size):
             yield _whole_list(context, lists.old, lists.new, came, new_size, removed=False)
         else:
             for item_id in came:
-                yield _item(context, item_id, lists.old, new_name, removed=False)
+                yield _item(context, item_id, lists.old, new_name, removed=False, kept=kept_share)
         # An item moved between a binding and a non-binding list, seen from either list
         # (the old list's side or the new one's); duplicates are dropped by run_rules.
         for old_id, new_id in (*lists.moved_out, *lists.moved_in):

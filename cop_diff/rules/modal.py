@@ -18,7 +18,14 @@ from collections.abc import Iterator
 from cop_diff.diff import invert
 from cop_diff.lexicon import Lexicon
 from cop_diff.model import DiffOp, Finding
-from cop_diff.rules.base import RuleContext, finding, name, position_map, window
+from cop_diff.rules.base import (
+    RuleContext,
+    edit_confidence,
+    finding,
+    name,
+    position_map,
+    window,
+)
 from cop_diff.rules.lexical import STRENGTH_NAMES, Modal, modals, strength
 
 CODE = "M01"
@@ -56,7 +63,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
                 new_span or sentences.new,
                 f"In {what}, {_phrase(old_modal)} became {_phrase(new_modal)}: "
                 f"{STRENGTH_NAMES[old_level]} is now {STRENGTH_NAMES[new_level]}.",
-                0.6 + 0.35 * sentences.similarity,
+                edit_confidence(sentences.similarity),
             )
 
 

@@ -17,7 +17,14 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from cop_diff.model import Direction, Finding
-from cop_diff.rules.base import RuleContext, finding, name, position_map, window
+from cop_diff.rules.base import (
+    RuleContext,
+    edit_confidence,
+    finding,
+    name,
+    position_map,
+    window,
+)
 
 CODE = "N01"
 KINDS = ("number-changed",)
@@ -116,5 +123,5 @@ def detect(context: RuleContext) -> Iterator[Finding]:
                     window(sentences.new, new_at, new_at + len(now.text)),
                     f'In {what}, "{before.text}" became "{now.text}"'
                     + (f": {reason}." if reason else "."),
-                    0.85 if direction != "neutral" else 0.6,
+                    edit_confidence(sentences.similarity) if direction != "neutral" else 0.6,
                 )

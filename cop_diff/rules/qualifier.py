@@ -15,7 +15,14 @@ import re
 from collections.abc import Iterator
 
 from cop_diff.model import Finding
-from cop_diff.rules.base import ProvisionPair, RuleContext, finding, name, window
+from cop_diff.rules.base import (
+    ProvisionPair,
+    RuleContext,
+    edit_confidence,
+    finding,
+    name,
+    window,
+)
 from cop_diff.rules.lexical import strength
 from cop_diff.words import stems
 
@@ -74,15 +81,19 @@ def _report(
     similarity: float,
 ) -> Finding:
     phrase = " ".join(match.group(0).lower().split())
+    # A hedge softens a duty that kept its force; on a sentence that was only descriptive,
+    # or whose duty is new, the hedge comes with a new duty and the net change is unclear.
+    duty_kept = strength(text, context.lexicon) == strength(other, context.lexicon) == 3
+    confidence = edit_confidence(similarity) if duty_kept else 0.45
     span = window(text, match.start(), match.end())
     counterpart = _old_context(other, text, match.start())
     if added:
         return finding(context, KINDS[0], "weakening", pair, counterpart, span,
                        f'{what} now carries the qualifier "{phrase}", which softens the duty.',
-                       0.55 + 0.4 * similarity)  # fmt: skip
+                       confidence)  # fmt: skip
     return finding(context, KINDS[1], "strengthening", pair, span, counterpart,
                    f'{what} no longer carries the qualifier "{phrase}".',
-                   0.55 + 0.4 * similarity)  # fmt: skip
+                   confidence)  # fmt: skip
 
 
 def _old_context(other: str, text: str, at: int) -> str:

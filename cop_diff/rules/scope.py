@@ -14,9 +14,18 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cop_diff.model import Direction, Finding
-from cop_diff.rules.base import RuleContext, changed_spans, finding, name, tokens
+from cop_diff.rules.base import (
+    RuleContext,
+    changed_spans,
+    edit_confidence,
+    finding,
+    name,
+    tokens,
+)
 
 CODE = "C01"
+INSERTION = 0.75
+"""A narrowing word put in ('serious incidents') is less sure than one replacing 'all'."""
 KINDS = ("scope-narrowed", "scope-widened")
 
 
@@ -53,7 +62,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
                     old_span,
                     new_span,
                     f"In {what}, the scope of the duty {verb} ({', '.join(words)}).",
-                    0.5 + 0.35 * sentences.similarity,
+                    edit_confidence(sentences.similarity) * (1.0 if gone else INSERTION),
                 )
 
 

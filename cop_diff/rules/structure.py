@@ -55,12 +55,27 @@ def _subtree_binds(
 
 
 def _lost_duties(context: RuleContext, side: str, provision: Provision) -> bool:
-    """Whether any duty of a removed (or added) provision went nowhere: a measure whose
-    duties all live on, reworded, in other provisions was restructured, not dropped."""
+    """Whether the duties of a removed (or added) provision went nowhere: a measure some
+    of whose duties live on, reworded, in other provisions was restructured, not dropped."""
     pool = context.sentences.old if side == "old" else context.sentences.new
     indices = context.subtree_sentences(side, provision.id)
     duties = [i for i in indices if duty(pool[i].text, context.lexicon) is not None]
-    return not duties or any(not context.went_elsewhere(side, i) for i in duties)
+    return not duties or not any(context.went_elsewhere(side, i) for i in duties)
+
+
+def _gone_confidence(context: RuleContext, side: str, provision: Provision) -> float:
+    """Sure a provision's duties are gone when none of them resembles anything binding in
+    the other draft; a measure restructured into others keeps some likeness."""
+    pool = context.sentences.old if side == "old" else context.sentences.new
+    indices = [
+        i
+        for i in context.subtree_sentences(side, provision.id)
+        if duty(pool[i].text, context.lexicon) is not None
+    ]
+    if not indices:
+        return 0.75
+    nearest = max(context.sentences.elsewhere(side, i, binding=True) for i in indices)
+    return max(0.5, min(0.9, 1.2 - 1.5 * nearest))
 
 
 def _share_elsewhere(context: RuleContext, side: str, provision: str, binding: bool) -> float:
@@ -123,7 +138,7 @@ def _removed(context: RuleContext, provision: Provision) -> Iterator[Finding]:
         "",
         f"{what} has no counterpart in the new draft"
         + (", and the duties it set are gone." if binds else "."),
-        0.75 if binds else 0.9,
+        _gone_confidence(context, "old", provision) if binds else 0.9,
     )
 
 
@@ -153,7 +168,7 @@ def _added(context: RuleContext, provision: Provision) -> Iterator[Finding]:
         "",
         quote(provision.text, 30),
         f"{what} is new in this draft" + (" and sets duties." if binds else "."),
-        0.75 if binds else 0.9,
+        _gone_confidence(context, "new", provision) if binds else 0.9,
     )
 
 
@@ -183,7 +198,7 @@ def _paired(
             quote(after.text, 30),
             f"{what} {'no longer binds' if demoted else 'now binds'}: it is now "
             f"{_label(after)}{' (' + after.kind + ')' if after.kind != before.kind else ''}.",
-            0.8,
+            0.4 + 0.5 * score,
         )
     elif relation == "moved" and before.kind not in LIST_KINDS:
         old_parent = context.old_by_id.get(before.parent or "")
