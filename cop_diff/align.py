@@ -17,7 +17,6 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
-import re
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from scipy.optimize import linear_sum_assignment
 from scipy.sparse import csr_matrix
 
 from cop_diff.model import Alignment, Outline, Provision, Relation
+from cop_diff.words import tokens
 
 UNUSUAL_KIND_FACTOR = 0.8
 """A commitment paired with a measure (when commitments usually stay commitments)."""
@@ -47,7 +47,6 @@ MIN_CONTAINED_WORDS = 8
 """Below this many distinct words, a provision is too short to say where it went."""
 MAX_CONTAINER_GROWTH = 6
 """A merge target may hold at most this many times the words of what merged into it."""
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
 
 
@@ -85,10 +84,6 @@ def group_of(provision: Provision) -> str:
 def normalise(text: str) -> str:
     """Text for equality tests: whitespace, quote and dash styles do not count."""
     return " ".join(text.translate(_QUOTES).split())
-
-
-def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
 
 
 # --- features -----------------------------------------------------------------------------

@@ -44,7 +44,6 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:cf|e\.g|i\.e|etc|no|nos|art|arts|para|paras|p|pp|vs|incl|approx|ca|fig|sec)\.)$",
     re.IGNORECASE,
 )
-_TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _EXPLANATORY = frozenset({"explanatory"})
 PAIRED = frozenset({"unchanged", "changed", "moved"})
 LIST_KINDS = frozenset({"list-item", "recital"})
@@ -62,10 +61,6 @@ def split_sentences(text: str) -> list[str]:
         else:
             sentences.append(piece)
     return sentences
-
-
-def tokens(text: str) -> list[str]:
-    return _TOKEN.findall(text.lower())
 
 
 @dataclass(frozen=True)

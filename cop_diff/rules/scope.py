@@ -20,8 +20,8 @@ from cop_diff.rules.base import (
     edit_confidence,
     finding,
     name,
-    tokens,
 )
+from cop_diff.words import tokens
 
 CODE = "C01"
 INSERTION = 0.75
