@@ -23,13 +23,19 @@ CODE = "R01"
 KINDS = ("reference-removed", "reference-relegated", "reference-added", "reference-promoted")
 
 
+RECITAL_KINDS = ("recital", "recital-box")
+
+
 def _citations(outline: Outline, context: RuleContext, binding: bool) -> dict[str, str]:
-    """Instrument -> id of the first provision citing it, in (non-)binding text."""
+    """Instrument -> id of the provision citing it in (non-)binding text: the first one,
+    and among non-binding ones a recital first, where relegated references go."""
+    provisions = [p for p in outline.provisions if p.binding == binding]
+    if not binding:
+        provisions.sort(key=lambda p: p.kind not in RECITAL_KINDS)  # stable: order kept
     cited: dict[str, str] = {}
-    for provision in outline.provisions:
-        if provision.binding == binding:
-            for instrument in sorted(references(provision.text, context.lexicon)):
-                cited.setdefault(instrument, provision.id)
+    for provision in provisions:
+        for instrument in sorted(references(provision.text, context.lexicon)):
+            cited.setdefault(instrument, provision.id)
     return cited
 
 
