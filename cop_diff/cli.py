@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import logging
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -11,24 +12,45 @@ from typing import Any, TypeVar
 import click
 
 from cop_diff import __version__
-from cop_diff.errors import CopDiffError, ExitCode
+from cop_diff.errors import ExitCode, user_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
 def reports_errors(command: F) -> F:
-    """Turn a ``CopDiffError`` into one line on stderr and its exit code; no traceback."""
+    """Turn any failure into one line on stderr and its exit code; no traceback.
+
+    A failure the user caused (a ``CopDiffError``, a file's permissions, a hostile input
+    that is nested too deeply or too big) exits 2; anything else is a bug in cop-diff and
+    exits 3. ``--debug`` shows the traceback instead.
+    """
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         debug = click.get_current_context().find_root().params.get("debug", False)
         try:
             return command(*args, **kwargs)
-        except CopDiffError as error:
+        except (click.exceptions.Exit, click.ClickException, click.Abort):
+            raise
+        except KeyboardInterrupt:
             if debug:
                 raise
-            click.echo(f"cop-diff: error: {error}", err=True)
-            sys.exit(int(error.exit_code))
+            click.echo("cop-diff: interrupted", err=True)
+            sys.exit(130)
+        except Exception as error:
+            if debug:
+                raise
+            mapped = user_error(error)
+            if mapped is not None:
+                click.echo(f"cop-diff: error: {mapped}", err=True)
+                sys.exit(int(mapped.exit_code))
+            detail = " ".join(str(error).split())[:200]
+            click.echo(
+                f"cop-diff: internal error ({type(error).__name__}: {detail}); please report "
+                "it with the output of the same command run with --debug",
+                err=True,
+            )
+            sys.exit(int(ExitCode.INTERNAL))
 
     return wrapper  # type: ignore[return-value]
 
@@ -38,6 +60,9 @@ def reports_errors(command: F) -> F:
 @click.option("--debug", is_flag=True, help="Show a traceback on errors.")
 def main(debug: bool) -> None:
     """Find what got weaker between two drafts of a code of practice."""
+    if not debug:
+        # pdfminer logs every oddity of a damaged PDF; the user gets one line from us.
+        logging.getLogger("pdfminer").setLevel(logging.CRITICAL + 1)
 
 
 @main.command()
@@ -57,8 +82,24 @@ def main(debug: bool) -> None:
     type=click.Path(path_type=Path),
     help="Extra numbering profile (TOML); may be repeated.",
 )
+@click.option(
+    "--password",
+    envvar="COP_DIFF_PDF_PASSWORD",
+    help="Password of an encrypted PDF (or set COP_DIFF_PDF_PASSWORD).",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    help="Refuse a PDF with more pages than this (a wrong or hostile file).",
+)
 @reports_errors
-def outline(draft: Path, output_format: str, profile_files: tuple[Path, ...]) -> None:
+def outline(
+    draft: Path,
+    output_format: str,
+    profile_files: tuple[Path, ...],
+    password: str | None,
+    max_pages: int | None,
+) -> None:
     """Print the tree of provisions recognised in DRAFT (PDF, HTML, text or Markdown).
 
     \b
@@ -66,13 +107,17 @@ def outline(draft: Path, output_format: str, profile_files: tuple[Path, ...]) ->
         cop-diff outline drafts/sample-v2.pdf
         cop-diff outline drafts/sample-v3.pdf --format json > outline.json
     """
-    from cop_diff.extract import extract
+    from cop_diff.extract import ExtractSettings
     from cop_diff.outline import render_outline
+    from cop_diff.pipeline import Settings, outline_file
     from cop_diff.profiles import load_profiles, load_vocabulary
-    from cop_diff.segment import SegmentSettings, segment
+    from cop_diff.segment import SegmentSettings
 
-    settings = SegmentSettings(load_profiles(profile_files), load_vocabulary())
-    result = segment(extract(draft), settings)
+    settings = Settings(
+        extract=ExtractSettings(password=password, max_pages=max_pages),
+        segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
+    )
+    result = outline_file(draft, settings)
     click.echo(render_outline(result, output_format), nl=False)
 
 
@@ -127,6 +172,16 @@ FORMATS_BY_SUFFIX = {
     help="Extra detector words (TOML); extends the built-in lexicon, or replaces it "
     "with `replace = true`. May be repeated.",
 )
+@click.option(
+    "--password",
+    envvar="COP_DIFF_PDF_PASSWORD",
+    help="Password of an encrypted PDF (or set COP_DIFF_PDF_PASSWORD).",
+)
+@click.option(
+    "--max-pages",
+    type=click.IntRange(min=1),
+    help="Refuse a PDF with more pages than this (a wrong or hostile file).",
+)
 @reports_errors
 def compare(
     old: Path,
@@ -136,6 +191,8 @@ def compare(
     fail_on: str,
     profile_files: tuple[Path, ...],
     lexicon_files: tuple[Path, ...],
+    password: str | None,
+    max_pages: int | None,
 ) -> None:
     """Compare two drafts: align their provisions and report what changed.
 
@@ -148,6 +205,7 @@ def compare(
         cop-diff compare drafts/sample-v2.pdf drafts/sample-v3.pdf
         cop-diff compare old.pdf new.html -o report.json -o summary.txt
     """
+    from cop_diff.extract import ExtractSettings
     from cop_diff.lexicon import load_lexicon
     from cop_diff.output import write_atomic
     from cop_diff.pipeline import Settings, changes_of_substance, compare_files
@@ -156,6 +214,7 @@ def compare(
     from cop_diff.segment import SegmentSettings
 
     settings = Settings(
+        extract=ExtractSettings(password=password, max_pages=max_pages),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         lexicon=load_lexicon(lexicon_files),
     )

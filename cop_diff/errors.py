@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from enum import IntEnum
 
 
 class ExitCode(IntEnum):
-    """Exit codes, as in diff(1): 0 same, 1 different, 2 trouble."""
+    """Exit codes, as in diff(1): 0 same, 1 different, 2 trouble; 3 a bug in cop-diff."""
 
     OK = 0
     CHANGES = 1
     TROUBLE = 2
+    INTERNAL = 3
 
 
 class CopDiffError(Exception):
@@ -29,3 +32,48 @@ class InputError(CopDiffError):
 
 class ExtractionError(CopDiffError):
     """The file could be read but its text could not be extracted."""
+
+
+class LimitError(CopDiffError):
+    """The input is beyond what cop-diff processes: too many pages, too deep, too big."""
+
+
+def user_error(error: BaseException, path: str | None = None) -> CopDiffError | None:
+    """The message for a failure the user caused (a file, its permissions, its content).
+
+    ``None`` for anything else: that is a bug in cop-diff, not the user's doing.
+    """
+    if isinstance(error, CopDiffError):
+        return error
+    if isinstance(error, OSError):
+        where = error.filename if isinstance(error.filename, str) else path
+        reason = error.strerror or type(error).__name__
+        if isinstance(error, PermissionError):
+            return InputError("permission denied; check the file's permissions", path=where)
+        if isinstance(error, FileNotFoundError):
+            return InputError("no such file", path=where)
+        if isinstance(error, IsADirectoryError):
+            return InputError("is a directory, not a draft file", path=where)
+        return InputError(f"cannot read: {reason}", path=where)
+    if isinstance(error, UnicodeError):
+        return InputError("text in an unknown encoding; re-save it as UTF-8", path=path)
+    if isinstance(error, RecursionError):
+        return LimitError(
+            "nested too deeply to read (thousands of levels); is it a real draft?", path=path
+        )
+    if isinstance(error, MemoryError):
+        return LimitError("too large to read in the memory available", path=path)
+    return None
+
+
+@contextmanager
+def about(path: object) -> Iterator[None]:
+    """Name ``path`` in the message of any failure the user caused inside the block."""
+    try:
+        yield
+    except CopDiffError:
+        raise
+    except (OSError, UnicodeError, RecursionError, MemoryError) as error:
+        mapped = user_error(error, str(path))
+        assert mapped is not None
+        raise mapped from error

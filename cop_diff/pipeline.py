@@ -7,7 +7,8 @@ from pathlib import Path
 
 from cop_diff.align import AlignSettings, align
 from cop_diff.diff import word_diff
-from cop_diff.extract import extract
+from cop_diff.errors import about
+from cop_diff.extract import ExtractSettings, extract
 from cop_diff.lexicon import Lexicon, load_lexicon
 from cop_diff.model import Alignment, Comparison, ListDiff, Outline, PairDiff
 from cop_diff.rules import run_rules
@@ -20,13 +21,16 @@ PAIRED_RELATIONS = frozenset({"unchanged", "changed", "moved"})
 
 @dataclass(frozen=True)
 class Settings:
+    extract: ExtractSettings = field(default_factory=ExtractSettings)
     segment: SegmentSettings = field(default_factory=default_settings)
     align: AlignSettings = field(default_factory=AlignSettings)
     lexicon: Lexicon = field(default_factory=load_lexicon)
 
 
 def outline_file(path: Path, settings: Settings) -> Outline:
-    return segment(extract(path), settings.segment)
+    document = extract(path, settings.extract)
+    with about(path):  # a hostile draft nested too deeply is the draft's fault
+        return segment(document, settings.segment)
 
 
 def compare(old: Outline, new: Outline, settings: Settings) -> Comparison:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import dataclass
 from pathlib import Path
 
-from cop_diff.errors import InputError
+from cop_diff.errors import InputError, about
 from cop_diff.model import Document, SourceFormat
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+
+
+@dataclass(frozen=True)
+class ExtractSettings:
+    """How to open a draft: a PDF's password, and how many pages are too many."""
+
+    password: str | None = None
+    max_pages: int | None = None
 
 
 def sniff_format(path: Path, head: bytes) -> SourceFormat:
@@ -26,32 +35,45 @@ def sniff_format(path: Path, head: bytes) -> SourceFormat:
 
 
 def read_input(path: Path) -> bytes:
-    if not path.exists():
-        raise InputError("no such file", path=str(path))
-    if path.is_dir():
-        raise InputError("is a directory, not a draft file", path=str(path))
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise InputError(f"cannot read: {error.strerror}", path=str(path)) from error
+    with about(path):
+        if not path.exists():
+            raise InputError("no such file", path=str(path))
+        if path.is_dir():
+            raise InputError("is a directory, not a draft file", path=str(path))
+        try:
+            data = path.read_bytes()
+        except PermissionError as error:
+            raise InputError(
+                "permission denied; check the file's permissions", path=str(path)
+            ) from error
+        except OSError as error:
+            raise InputError(f"cannot read: {error.strerror}", path=str(path)) from error
     if not data.strip():
         raise InputError("the file is empty", path=str(path))
     return data
 
 
-def extract(path: Path) -> Document:
+def extract(path: Path, settings: ExtractSettings | None = None) -> Document:
     """Read a draft and return its blocks in reading order."""
+    settings = settings or ExtractSettings()
     data = read_input(path)
     source_format = sniff_format(path, data[:4096])
     digest = hashlib.sha256(data).hexdigest()
-    if source_format == "pdf":
-        from cop_diff.extract.pdf import extract_pdf
+    with about(path):
+        if source_format == "pdf":
+            from cop_diff.extract.pdf import extract_pdf
 
-        return extract_pdf(data, source=str(path), sha256=digest)
-    if source_format == "html":
-        from cop_diff.extract.html import extract_html
+            return extract_pdf(
+                data,
+                source=str(path),
+                sha256=digest,
+                password=settings.password or "",
+                max_pages=settings.max_pages,
+            )
+        if source_format == "html":
+            from cop_diff.extract.html import extract_html
 
-        return extract_html(data, source=str(path), sha256=digest)
-    from cop_diff.extract.text import extract_text
+            return extract_html(data, source=str(path), sha256=digest)
+        from cop_diff.extract.text import extract_text
 
-    return extract_text(data, source=str(path), sha256=digest)
+        return extract_text(data, source=str(path), sha256=digest)

@@ -14,8 +14,9 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from typing import Any
 
-from cop_diff.errors import ExtractionError
+from cop_diff.errors import CopDiffError, ExtractionError, LimitError
 from cop_diff.extract.textclean import (
     classify_box_title,
     is_dotted_leader_line,
@@ -84,9 +85,16 @@ class _PageLines:
     boxes: tuple[_Rect, ...]
 
 
-def extract_pdf(data: bytes, *, source: str, sha256: str) -> Document:
+def extract_pdf(
+    data: bytes,
+    *,
+    source: str,
+    sha256: str,
+    password: str = "",
+    max_pages: int | None = None,
+) -> Document:
     """Extract a PDF's text as blocks in reading order."""
-    pages = list(_read_pages(data, source))
+    pages = list(_read_pages(data, source, password, max_pages))
     if not any(page.lines for page in pages):
         raise ExtractionError(
             "the PDF has no text layer (a scan?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`",
@@ -108,42 +116,111 @@ def extract_pdf(data: bytes, *, source: str, sha256: str) -> Document:
 # --- reading pages ----------------------------------------------------------------------------
 
 
-def _read_pages(data: bytes, source: str) -> Iterator[_PageLines]:
-    from pdfminer.high_level import extract_pages
-    from pdfminer.layout import LAParams, LTChar, LTCurve, LTTextContainer, LTTextLine
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfparser import PDFSyntaxError
-    from pdfminer.psparser import PSException
+def _read_pages(
+    data: bytes, source: str, password: str = "", max_pages: int | None = None
+) -> Iterator[_PageLines]:
+    from pdfminer.layout import LTChar, LTCurve, LTTextContainer, LTTextLine
+
+    for number, layout in enumerate(_layouts(data, source, password, max_pages), 1):
+        height = float(layout.height)
+        raw_lines: list[Line] = []
+        rects: list[_Rect] = []
+        for element in layout:
+            if isinstance(element, LTTextContainer):
+                for text_line in element:
+                    if isinstance(text_line, LTTextLine):
+                        chars = [c for c in text_line if isinstance(c, LTChar)]
+                        line = _make_line(text_line.get_text(), chars, text_line, number, height)
+                        if line is not None:
+                            raw_lines.append(line)
+            elif isinstance(element, LTCurve):
+                rect = _box_rect(element, height)
+                if rect is not None:
+                    rects.append(rect)
+        yield _PageLines(number, height, tuple(_merge_rows(raw_lines)), _merge_rects(rects))
+
+
+def _layouts(data: bytes, source: str, password: str, max_pages: int | None) -> Iterator[Any]:
+    """pdfminer's layout of each page.
+
+    Whatever pdfminer raises while it parses the file is a fault of the file (pdfminer
+    raises ``KeyError``, ``IndexError``, ``struct.error``, ``zlib.error``... on damaged
+    PDFs), so every exception from it becomes one ``ExtractionError``; the caller's own
+    processing of each layout happens outside, where a bug stays a bug.
+    """
+    from pdfminer.converter import PDFPageAggregator
+    from pdfminer.layout import LAParams
+    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdfparser import PDFParser
 
     laparams = LAParams(line_margin=0.3, char_margin=2.0, word_margin=0.1, boxes_flow=None)
-    try:
-        for number, layout in enumerate(extract_pages(io.BytesIO(data), laparams=laparams), 1):
-            height = float(layout.height)
-            raw_lines: list[Line] = []
-            rects: list[_Rect] = []
-            for element in layout:
-                if isinstance(element, LTTextContainer):
-                    for text_line in element:
-                        if isinstance(text_line, LTTextLine):
-                            chars = [c for c in text_line if isinstance(c, LTChar)]
-                            line = _make_line(
-                                text_line.get_text(), chars, text_line, number, height
-                            )
-                            if line is not None:
-                                raw_lines.append(line)
-                elif isinstance(element, LTCurve):
-                    rect = _box_rect(element, height)
-                    if rect is not None:
-                        rects.append(rect)
-            yield _PageLines(number, height, tuple(_merge_rows(raw_lines)), _merge_rects(rects))
-    except (PDFPasswordIncorrect, PDFEncryptionError) as error:
-        raise ExtractionError(
-            "the PDF is encrypted; give its password with --password", path=source
-        ) from error
-    except (PDFSyntaxError, PSException, ValueError, KeyError, TypeError) as error:
-        raise ExtractionError(
+
+    def unreadable(error: BaseException) -> CopDiffError:
+        if isinstance(error, (PDFPasswordIncorrect, PDFEncryptionError)):
+            message = (
+                "the PDF is encrypted and the password is wrong; check --password"
+                if password
+                else "the PDF is encrypted; give its password with --password"
+            )
+            return ExtractionError(message, path=source)
+        if isinstance(error, (RecursionError, MemoryError)):
+            return LimitError(
+                f"the PDF is too complex to read ({type(error).__name__}); is it damaged?",
+                path=source,
+            )
+        return ExtractionError(
             f"not a readable PDF ({type(error).__name__}); is the file complete?", path=source
-        ) from error
+        )
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)), password=password)
+        count = _page_count(document)
+        manager = PDFResourceManager(caching=True)
+        device = PDFPageAggregator(manager, laparams=laparams)
+        interpreter = PDFPageInterpreter(manager, device)
+        pages = PDFPage.create_pages(document)
+    except Exception as error:
+        raise unreadable(error) from error
+    if max_pages is not None and count is not None and count > max_pages:
+        raise _too_long(source, count, max_pages)
+    number = 0
+    while True:
+        try:
+            page = next(pages, None)
+            if page is None:
+                return
+            number += 1
+            if max_pages is not None and number > max_pages:
+                raise _too_long(source, None, max_pages)
+            interpreter.process_page(page)
+            layout = device.get_result()
+        except CopDiffError:
+            raise
+        except Exception as error:
+            raise unreadable(error) from error
+        yield layout
+
+
+def _page_count(document: Any) -> int | None:
+    """The page count the PDF declares, if it declares one that makes sense."""
+    from pdfminer.pdftypes import resolve1
+
+    try:
+        count = resolve1(resolve1(document.catalog["Pages"])["Count"])
+    except Exception:
+        return None
+    return count if isinstance(count, int) and count >= 0 else None
+
+
+def _too_long(source: str, count: int | None, max_pages: int) -> LimitError:
+    pages = f"{count} pages" if count is not None else f"more than {max_pages} pages"
+    return LimitError(
+        f"the PDF has {pages}, more than --max-pages {max_pages}; raise the limit if it "
+        "is the right file",
+        path=source,
+    )
 
 
 def _make_line(
