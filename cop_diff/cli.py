@@ -211,6 +211,7 @@ def compare(
     from cop_diff.pipeline import Settings, changes_of_substance, compare_files
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.render import render_report
+    from cop_diff.sanity import comparison_warnings
     from cop_diff.segment import SegmentSettings
 
     settings = Settings(
@@ -219,6 +220,8 @@ def compare(
         lexicon=load_lexicon(lexicon_files),
     )
     comparison = compare_files(old, new, settings)
+    for warning in comparison_warnings(comparison):
+        click.echo(f"cop-diff: warning: {warning}", err=True)
     if not outputs:
         click.echo(render_report(comparison, output_format or "text"), nl=False)
     for output in outputs:

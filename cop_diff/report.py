@@ -10,6 +10,7 @@ from typing import Any
 from cop_diff import __version__
 from cop_diff.model import Comparison, Document
 from cop_diff.outline import provision_record
+from cop_diff.sanity import comparison_warnings
 
 SCHEMA = "cop-diff/report/1"
 
@@ -57,6 +58,7 @@ def report_record(comparison: Comparison) -> dict[str, Any]:
         ],
         "findings": [asdict(f) for f in comparison.findings],
         "summary": summary(comparison),
+        "warnings": comparison_warnings(comparison),
     }
 
 

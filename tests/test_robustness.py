@@ -7,6 +7,7 @@ exit 2; a bug in cop-diff is one line and exit 3; ``--debug`` shows the tracebac
 from __future__ import annotations
 
 import io
+import json
 import os
 import random
 import subprocess
@@ -18,6 +19,8 @@ from click.testing import CliRunner, Result
 from fpdf import FPDF
 
 from cop_diff.cli import main
+from cop_diff.errors import CopDiffError
+from cop_diff.extract import extract
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_V2 = ROOT / "drafts" / "sample-v2.pdf"
@@ -254,5 +257,183 @@ def test_hostile_input_failures_name_the_file(
     monkeypatch.setattr("cop_diff.pipeline.segment", fail)
     assert_one_line_error(invoke("outline", str(path)), str(path), needle)
     monkeypatch.undo()
+    # Extraction may run in another process or come from the cache: test it directly.
     monkeypatch.setattr("cop_diff.extract.text.extract_text", fail)
-    assert_one_line_error(invoke("compare", str(path), str(path)), str(path), needle)
+    with pytest.raises(CopDiffError) as caught:
+        extract(path)
+    assert str(caught.value).startswith(f"{path}: ") and needle in str(caught.value)
+
+
+# --------------------------------------------------------------------------- encodings
+
+PLAIN = "Commitment 1. Logs\n\nSignatories shall keep a naïve café log, Grüße, for five years.\n"
+HTML = (
+    "<html><body><h2>Commitment 1. Logs</h2>"
+    "<p>Signatories shall keep a naïve café log, Grüße, for five years.</p></body></html>"
+)
+
+
+@pytest.mark.parametrize("suffix", [".md", ".txt", ".html"])
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "utf-16-be-bom", "latin-1"])
+def test_encodings(tmp_path: Path, suffix: str, encoding: str) -> None:
+    text = HTML if suffix == ".html" else PLAIN
+    if encoding == "utf-16-be-bom":
+        data = "\ufeff".encode("utf-16-be") + text.encode("utf-16-be")
+    else:
+        data = text.encode(encoding)
+    path = tmp_path / f"draft{suffix}"
+    path.write_bytes(data)
+    result = invoke("outline", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    texts = " ".join(
+        p["heading"] + " " + p["text"] for p in json.loads(result.stdout)["provisions"]
+    )
+    assert "naïve café log, Grüße, for five years" in texts
+    assert "\ufeff" not in result.stdout
+
+
+def test_binary_junk_named_txt(tmp_path: Path) -> None:
+    path = tmp_path / "draft.txt"
+    path.write_bytes(bytes(range(256)) * 20)
+    assert_one_line_error(invoke("outline", str(path)), str(path))
+
+
+# --------------------------------------------------------------------------- odd characters
+
+ODD = {
+    "nbsp": ("Signatories\u00a0shall keep\u00a0logs.", "Signatories shall keep logs."),
+    "ligatures": ("Signatories shall ﬁle the ﬂight logs.", "Signatories shall file the flight"),
+    "smart quotes": ("Signatories shall keep “logs” and ‘records’.", "logs"),
+    # (a NUL byte means binary data: see test_binary_junk_named_txt)
+    "control characters": ("Signatories\x07 shall\x01 keep\x1b logs\x08.", "keep"),
+    "zero width": ("Signa\u200btories shall keep logs.", "shall keep logs"),
+    "long line": ("Signatories shall keep " + "very " * 20_000 + "long logs.", "long logs."),
+}
+
+
+@pytest.mark.parametrize("case", list(ODD))
+@pytest.mark.parametrize("suffix", [".md", ".html"])
+def test_odd_characters_extract(tmp_path: Path, case: str, suffix: str) -> None:
+    body, expected = ODD[case]
+    path = tmp_path / f"draft{suffix}"
+    if suffix == ".html":
+        escaped = body.replace("&", "&amp;").replace("<", "&lt;")
+        path.write_text(f"<html><body><h2>Commitment 1. Logs</h2><p>{escaped}</p>", "utf-8")
+    else:
+        path.write_text(f"## Commitment 1. Logs\n\n{body}\n", encoding="utf-8")
+    result = invoke("outline", str(path), "--format", "json")
+    assert result.exit_code == 0, result.stderr[:500]
+    provisions = json.loads(result.stdout)["provisions"]
+    text = " ".join(p["text"] for p in provisions)
+    assert expected in text
+    assert not any(ch in text for ch in "\x01\x07\x08\x1b")
+    same = invoke("compare", str(path), str(path))
+    assert same.exit_code == 0, same.stderr[:500]
+
+
+# --------------------------------------------------------------------------- pairs of drafts
+
+
+def test_identical_files_report_nothing(tmp_path: Path) -> None:
+    old, new = tmp_path / "old.md", tmp_path / "new.md"
+    old.write_text(DRAFT_MD, encoding="utf-8")
+    new.write_text(DRAFT_MD, encoding="utf-8")
+    target = tmp_path / "report.json"
+    result = invoke("compare", str(old), str(new), "-o", str(target))
+    assert result.exit_code == 0, result.stderr
+    report = json.loads(target.read_text(encoding="utf-8"))
+    assert report["findings"] == [] and report["diffs"] == []
+    assert {a["relation"] for a in report["alignment"]} == {"unchanged"}
+    assert report["warnings"] == []
+    assert "warning" not in result.stderr
+    text = invoke("compare", str(old), str(new))
+    assert text.exit_code == 0 and "0 weakening, 0 strengthening, 0 neutral" in text.stdout
+
+
+UNRELATED_MD = (
+    "# Apple pie\n\n"
+    "## Ingredients\n\n"
+    "- six apples, peeled and sliced;\n"
+    "- a cup of sugar and a pinch of cinnamon.\n\n"
+    "## Method\n\n"
+    "Roll out the pastry, fill it with the apples and bake for forty minutes.\n"
+)
+
+
+def test_unrelated_documents_are_flagged(tmp_path: Path) -> None:
+    recipe = tmp_path / "recipe.md"
+    recipe.write_text(UNRELATED_MD, encoding="utf-8")
+    target = tmp_path / "report.json"
+    result = invoke("compare", str(SAMPLE_V2), str(recipe), "-o", str(target))
+    assert result.exit_code in (0, 1), result.stderr
+    warnings = [line for line in result.stderr.splitlines() if "warning" in line]
+    assert len(warnings) == 1 and "do not look like versions of one document" in warnings[0]
+    report = json.loads(target.read_text(encoding="utf-8"))
+    assert len(report["warnings"]) == 1 and "one document" in report["warnings"][0]
+
+
+def test_successive_drafts_are_not_flagged() -> None:
+    result = invoke("compare", str(SAMPLE_V2), str(SAMPLE_V3))
+    assert result.exit_code == 1 and "warning" not in result.stderr
+
+
+# --------------------------------------------------------------------------- output paths
+
+
+def test_output_into_a_missing_folder(tmp_path: Path) -> None:
+    target = tmp_path / "no" / "such" / "report.json"
+    result = invoke("compare", str(SAMPLE_V2), str(SAMPLE_V2), "-o", str(target))
+    assert result.exit_code == 2 and "does not exist" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes into read-only folders")
+def test_output_into_a_read_only_folder(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o555)
+    try:
+        target = folder / "report.json"
+        result = invoke("compare", str(SAMPLE_V2), str(SAMPLE_V2), "-o", str(target))
+        assert result.exit_code == 2 and "cannot write here" in result.stderr
+        assert list(folder.iterdir()) == []
+    finally:
+        folder.chmod(0o755)
+
+
+@pytest.mark.parametrize("failing", ["os.replace", "os.fsync", "os.mkdir-like mkstemp"])
+def test_a_failed_write_leaves_nothing_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """Read-only or full folder, as root can still simulate it: no temp file, no report."""
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    if failing == "os.replace":
+        monkeypatch.setattr("cop_diff.output.os.replace", refuse)
+    elif failing == "os.fsync":
+        monkeypatch.setattr("cop_diff.output.os.fsync", refuse)
+    else:
+        monkeypatch.setattr("cop_diff.output.tempfile.mkstemp", refuse)
+    target = tmp_path / "report.json"
+    result = invoke("compare", str(SAMPLE_V2), str(SAMPLE_V2), "-o", str(target))
+    assert_one_line_error(result, "cannot write", str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_aligned_share(tmp_path: Path) -> None:
+    from cop_diff.pipeline import Settings, compare
+    from cop_diff.sanity import MIN_ALIGNED_SHARE, aligned_share, comparison_warnings
+    from cop_diff.segment import segment
+
+    draft, recipe = tmp_path / "draft.md", tmp_path / "recipe.md"
+    draft.write_text(DRAFT_MD, encoding="utf-8")
+    recipe.write_text(UNRELATED_MD, encoding="utf-8")
+    settings = Settings()
+    same = compare(segment(extract(draft)), segment(extract(draft)), settings)
+    assert aligned_share(same) == 1.0 and comparison_warnings(same) == []
+    unrelated = compare(segment(extract(draft)), segment(extract(recipe)), settings)
+    assert aligned_share(unrelated) < MIN_ALIGNED_SHARE
+    (warning,) = comparison_warnings(unrelated)
+    assert str(draft) in warning and str(recipe) in warning and "\n" not in warning
