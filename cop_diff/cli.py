@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -55,6 +56,33 @@ def reports_errors(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def speed_options(command: F) -> F:
+    """``--no-cache`` and ``--quiet``, shared by ``outline`` and ``compare``."""
+    command = click.option(
+        "--quiet",
+        "-q",
+        is_flag=True,
+        help="No progress bar and no 'wrote FILE' lines on stderr (errors still show).",
+    )(command)
+    return click.option(
+        "--no-cache",
+        is_flag=True,
+        help="Extract the drafts afresh: neither read nor fill the extraction cache "
+        "(~/.cache/cop-diff, or $COP_DIFF_CACHE_DIR).",
+    )(command)
+
+
+@contextlib.contextmanager
+def extraction_progress(count: int, quiet: bool) -> Iterator[Callable[[Path], None] | None]:
+    """A progress bar on stderr while drafts are extracted; none if quiet or not a terminal."""
+    if quiet or not sys.stderr.isatty():
+        yield None
+        return
+    label = "extracting the draft" if count == 1 else f"extracting {count} drafts"
+    with click.progressbar(length=count, label=label, file=sys.stderr, show_pos=True) as bar:
+        yield lambda _path: bar.update(1)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cop-diff")
 @click.option("--debug", is_flag=True, help="Show a traceback on errors.")
@@ -92,6 +120,7 @@ def main(debug: bool) -> None:
     type=click.IntRange(min=1),
     help="Refuse a PDF with more pages than this (a wrong or hostile file).",
 )
+@speed_options
 @reports_errors
 def outline(
     draft: Path,
@@ -99,6 +128,8 @@ def outline(
     profile_files: tuple[Path, ...],
     password: str | None,
     max_pages: int | None,
+    no_cache: bool,
+    quiet: bool,
 ) -> None:
     """Print the tree of provisions recognised in DRAFT (PDF, HTML, text or Markdown).
 
@@ -109,15 +140,18 @@ def outline(
     """
     from cop_diff.extract import ExtractSettings
     from cop_diff.outline import render_outline
-    from cop_diff.pipeline import Settings, outline_file
+    from cop_diff.pipeline import Settings, extract_documents, segment_document
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.segment import SegmentSettings
 
     settings = Settings(
         extract=ExtractSettings(password=password, max_pages=max_pages),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
+        cache=not no_cache,
     )
-    result = outline_file(draft, settings)
+    with extraction_progress(1, quiet) as progress:
+        (document,) = extract_documents([draft], settings, progress)
+    result = segment_document(draft, document, settings)
     click.echo(render_outline(result, output_format), nl=False)
 
 
@@ -182,6 +216,8 @@ FORMATS_BY_SUFFIX = {
     type=click.IntRange(min=1),
     help="Refuse a PDF with more pages than this (a wrong or hostile file).",
 )
+@speed_options
+@click.option("--timings", is_flag=True, help="Print the seconds spent in each stage to stderr.")
 @reports_errors
 def compare(
     old: Path,
@@ -193,6 +229,9 @@ def compare(
     lexicon_files: tuple[Path, ...],
     password: str | None,
     max_pages: int | None,
+    no_cache: bool,
+    quiet: bool,
+    timings: bool,
 ) -> None:
     """Compare two drafts: align their provisions and report what changed.
 
@@ -211,23 +250,31 @@ def compare(
     from cop_diff.pipeline import Settings, changes_of_substance, compare_files
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.render import render_report
-    from cop_diff.sanity import comparison_warnings
     from cop_diff.segment import SegmentSettings
+    from cop_diff.timing import format_timings, stage
+    from cop_diff.timing import timings as stage_timings
 
     settings = Settings(
         extract=ExtractSettings(password=password, max_pages=max_pages),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         lexicon=load_lexicon(lexicon_files),
+        cache=not no_cache,
     )
-    comparison = compare_files(old, new, settings)
-    for warning in comparison_warnings(comparison):
-        click.echo(f"cop-diff: warning: {warning}", err=True)
+    with extraction_progress(2, quiet) as progress:
+        comparison = compare_files(old, new, settings, progress)
     if not outputs:
-        click.echo(render_report(comparison, output_format or "text"), nl=False)
+        with stage("render"):
+            report = render_report(comparison, output_format or "text")
+        click.echo(report, nl=False)
     for output in outputs:
         chosen = FORMATS_BY_SUFFIX.get(output.suffix.lower(), output_format or "json")
-        write_atomic(output, render_report(comparison, chosen))
-        click.echo(f"wrote {output}", err=True)
+        with stage("render"):
+            report = render_report(comparison, chosen)
+        write_atomic(output, report)
+        if not quiet:
+            click.echo(f"wrote {output}", err=True)
+    if timings:
+        click.echo(format_timings(stage_timings()), err=True)
     if fail_on == "weakening":
         failed = any(f.direction == "weakening" for f in comparison.findings)
     else:

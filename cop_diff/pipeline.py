@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
+from cop_diff import cache as extraction_cache
 from cop_diff.align import AlignSettings, align
 from cop_diff.diff import word_diff
 from cop_diff.errors import about
 from cop_diff.extract import ExtractSettings, extract
 from cop_diff.lexicon import Lexicon, load_lexicon
-from cop_diff.model import Alignment, Comparison, ListDiff, Outline, PairDiff
+from cop_diff.model import Alignment, Comparison, Document, ListDiff, Outline, PairDiff
 from cop_diff.rules import run_rules
 from cop_diff.rules.base import RuleContext
 from cop_diff.segment import SegmentSettings, default_settings, segment
+from cop_diff.timing import stage
 
 DIFFED_RELATIONS = frozenset({"changed", "moved"})
 PAIRED_RELATIONS = frozenset({"unchanged", "changed", "moved"})
@@ -25,35 +29,120 @@ class Settings:
     segment: SegmentSettings = field(default_factory=default_settings)
     align: AlignSettings = field(default_factory=AlignSettings)
     lexicon: Lexicon = field(default_factory=load_lexicon)
+    cache: bool = True
+    """Reuse (and keep) extractions from the cache; ``--no-cache`` turns it off."""
+    workers: int = 2
+    """Processes extracting the two drafts of ``compare_files`` at once; 1 for serial."""
 
 
 def outline_file(path: Path, settings: Settings) -> Outline:
-    document = extract(path, settings.extract)
+    return segment_document(path, extract_document(path, settings), settings)
+
+
+def segment_document(path: Path, document: Document, settings: Settings) -> Outline:
     with about(path):  # a hostile draft nested too deeply is the draft's fault
         return segment(document, settings.segment)
 
 
+def _cache_variant(options: ExtractSettings) -> str:
+    return f"max_pages={options.max_pages}"
+
+
+def extract_document(path: Path, settings: Settings) -> Document:
+    """``extract``, through the extraction cache unless ``settings.cache`` is off.
+
+    A draft opened with a password is never cached: its text stays off the disk.
+    """
+    return _extract_one(path, settings.extract, settings.cache)
+
+
+def _extract_one(path: Path, options: ExtractSettings, use_cache: bool) -> Document:
+    return extraction_cache.extract_cached(
+        path,
+        partial(extract, settings=options),
+        enabled=use_cache and not options.password,
+        variant=_cache_variant(options),
+    )
+
+
+def extract_documents(
+    paths: Sequence[Path],
+    settings: Settings,
+    progress: Callable[[Path], None] | None = None,
+) -> list[Document]:
+    """Extract several drafts, in parallel processes when more than one needs the parser.
+
+    Results are the same as one after the other; an error is raised for the first path
+    that has one, as serial extraction would. Where processes cannot be started, serial.
+    """
+    use_cache = settings.cache and not settings.extract.password
+    variant = _cache_variant(settings.extract)
+    uncached = [p for p in paths if not (use_cache and extraction_cache.is_cached(p, variant))]
+    if settings.workers > 1 and len(uncached) > 1:
+        from cop_diff.extract import read_input, sniff_format
+
+        for path in paths:  # the usual errors for a missing or mistyped file, in order
+            sniff_format(path, read_input(path)[:4096])
+        parallel = _extract_parallel(paths, settings, progress)
+        if parallel is not None:
+            return parallel
+    documents = []
+    for path in paths:
+        documents.append(extract_document(path, settings))
+        if progress is not None:
+            progress(path)
+    return documents
+
+
+def _extract_parallel(
+    paths: Sequence[Path], settings: Settings, progress: Callable[[Path], None] | None
+) -> list[Document] | None:
+    """Extraction in worker processes; ``None`` if no process could be started."""
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        with ProcessPoolExecutor(max_workers=min(settings.workers, len(paths))) as pool:
+            futures = {
+                pool.submit(_extract_one, path, settings.extract, settings.cache): path
+                for path in paths
+            }
+            for future in as_completed(futures):
+                if progress is not None and future.exception() is None:
+                    progress(futures[future])
+            # In order, so that the first path's error is the one raised, as in serial.
+            return [future.result() for future in futures]
+    except (OSError, NotImplementedError, BrokenProcessPool):
+        return None
+
+
 def compare(old: Outline, new: Outline, settings: Settings) -> Comparison:
-    alignment = align(old, new, settings.align)
+    with stage("align"):
+        alignment = align(old, new, settings.align)
     old_by_id = {p.id: p for p in old.provisions}
     new_by_id = {p.id: p for p in new.provisions}
-    diffs = tuple(
-        PairDiff(
-            entry.old,
-            entry.new,
-            word_diff(old_by_id[entry.old].text, new_by_id[entry.new].text),
+    with stage("diff"):
+        diffs = tuple(
+            PairDiff(
+                entry.old,
+                entry.new,
+                word_diff(old_by_id[entry.old].text, new_by_id[entry.new].text),
+            )
+            for entry in alignment
+            if entry.old is not None
+            and entry.new is not None
+            and entry.relation in DIFFED_RELATIONS
         )
-        for entry in alignment
-        if entry.old is not None and entry.new is not None and entry.relation in DIFFED_RELATIONS
-    )
-    lists = list_diffs(old, new, alignment)
-    context = RuleContext.build(old, new, alignment, lists, settings.lexicon)
+    with stage("detect"):
+        lists = list_diffs(old, new, alignment)
+        context = RuleContext.build(old, new, alignment, lists, settings.lexicon)
+        findings = run_rules(context)
     return Comparison(
         old=old,
         new=new,
         alignment=alignment,
         diffs=diffs,
-        findings=run_rules(context),
+        findings=findings,
         lists=lists,
     )
 
@@ -114,9 +203,25 @@ def list_diffs(
     return tuple(result)
 
 
-def compare_files(old: Path, new: Path, settings: Settings | None = None) -> Comparison:
+def compare_files(
+    old: Path,
+    new: Path,
+    settings: Settings | None = None,
+    progress: Callable[[Path], None] | None = None,
+) -> Comparison:
+    """Extract both drafts (in parallel, or from the cache), segment, then ``compare``.
+
+    ``progress`` is called with each path once its extraction is done.
+    """
     settings = settings or Settings()
-    return compare(outline_file(old, settings), outline_file(new, settings), settings)
+    with stage("extract"):
+        documents = extract_documents([old, new], settings, progress)
+    with stage("segment"):
+        outlines = [
+            segment_document(path, document, settings)
+            for path, document in zip([old, new], documents, strict=True)
+        ]
+    return compare(outlines[0], outlines[1], settings)
 
 
 def changes_of_substance(comparison: Comparison) -> bool:

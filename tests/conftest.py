@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from functools import cache
 from pathlib import Path
 
@@ -25,6 +25,19 @@ def require_shared_drafts() -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return SHARED_DRAFTS
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """No test reads or writes the user's extraction cache (~/.cache/cop-diff)."""
+    folder = tmp_path_factory.mktemp("cop-diff-cache")
+    before = os.environ.get("COP_DIFF_CACHE_DIR")
+    os.environ["COP_DIFF_CACHE_DIR"] = str(folder)
+    yield folder
+    if before is None:
+        os.environ.pop("COP_DIFF_CACHE_DIR", None)
+    else:
+        os.environ["COP_DIFF_CACHE_DIR"] = before
 
 
 @pytest.fixture(scope="session")
