@@ -250,6 +250,7 @@ def compare(
     from cop_diff.pipeline import Settings, changes_of_substance, compare_files
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.render import render_report
+    from cop_diff.sanity import comparison_warnings
     from cop_diff.segment import SegmentSettings
     from cop_diff.timing import format_timings, stage
     from cop_diff.timing import timings as stage_timings
@@ -262,6 +263,8 @@ def compare(
     )
     with extraction_progress(2, quiet) as progress:
         comparison = compare_files(old, new, settings, progress)
+    for warning in comparison_warnings(comparison):
+        click.echo(f"cop-diff: warning: {warning}", err=True)
     if not outputs:
         with stage("render"):
             report = render_report(comparison, output_format or "text")
