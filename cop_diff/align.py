@@ -15,6 +15,7 @@ one canonical orientation and mirrored.
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
 import math
 from collections import Counter
@@ -432,7 +433,7 @@ def align(
 ) -> tuple[Alignment, ...]:
     """Align two outlines; swapping them mirrors the result exactly."""
     settings = settings or AlignSettings()
-    if (old.document.sha256, old.document.source) > (new.document.sha256, new.document.source):
+    if _identity(old) > _identity(new):
         result = tuple(_mirror(a) for a in _align_canonical(new, old, settings))
     else:
         result = _align_canonical(old, new, settings)
@@ -456,6 +457,15 @@ def _in_reading_order(
         return (old_index, _PAIRED_FIRST.get(entry.relation, 2), new_index)
 
     return tuple(sorted(alignment, key=key))
+
+
+def _identity(outline: Outline) -> tuple[str, str]:
+    """Which draft goes first in the canonical orientation: by file content, and for
+    drafts built in memory (no real hash) by their provisions."""
+    content = hashlib.sha256(
+        "\x1f".join(f"{p.id}\x1e{p.heading}\x1e{p.text}" for p in outline.provisions).encode()
+    ).hexdigest()
+    return outline.document.sha256, content
 
 
 def _mirror(alignment: Alignment) -> Alignment:
