@@ -2,24 +2,31 @@
 
 Usage: python scripts/bench.py [DRAFTS_DIR]   (default ../shared/drafts)
 
-Prints the median of several runs for (a) pdf2txt.py on the Second and Third Drafts, one
-after the other, and (b) `cop-diff outline` on each, and their ratio. The performance
-issue extends this to the full compare pipeline.
+Prints the median of several runs (with the time per stage from `compare --timings`) for
+(a) pdf2txt.py on the Second then the Third Draft; (b) `cop-diff compare` of the two,
+cold (empty extraction cache); (c) the same warm, writing the HTML report; the ratios
+b/a and c/a; peak RSS; (d) a scale case, the Second Draft's provisions as Markdown 1x and
+10x over against a modified copy (generated into a temporary folder, never kept).
 
-Then (c): the HTML redline of the Second -> Third Draft, its size (budget 10 MB) and how
+Then: the HTML redline of the Second -> Third Draft, its size (budget 10 MB) and how
 long headless Chromium takes to open it from file:// until DOMContentLoaded (budget 2 s,
 median of several loads). Skipped, with the reason, where Chromium or Playwright is missing.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import re
 import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 RUNS = 5
 CHROMIUM = Path("/usr/bin/chromium")
@@ -33,6 +40,9 @@ CHROMIUM_ARGS = [
 ]
 REPORT_MAX_BYTES = 10 * 1024 * 1024
 REPORT_MAX_LOAD_SECONDS = 2.0
+STAGE_TIME = re.compile(r"(\w+) (\d+\.\d+)s")
+SEQUENTIAL = "import subprocess, sys; [subprocess.run([sys.executable, sys.argv[1], p], \
+check=True, stdout=subprocess.DEVNULL) for p in sys.argv[2:]]"
 
 
 def median_seconds(command: list[str]) -> float:
@@ -91,6 +101,101 @@ def bench_report(cop_diff: str, pair: list[Path]) -> bool:
     return size < REPORT_MAX_BYTES and (seconds is None or seconds < REPORT_MAX_LOAD_SECONDS)
 
 
+def timed_runs(
+    command: list[str], env: dict[str, str] | None = None, before: Callable[[], None] | None = None
+) -> tuple[float, dict[str, float]]:
+    """Median wall time of RUNS runs, and the median seconds per stage (``--timings``)."""
+    times: list[float] = []
+    stages: dict[str, list[float]] = {}
+    for _ in range(RUNS):
+        if before is not None:
+            before()
+        start = time.perf_counter()
+        completed = subprocess.run(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        times.append(time.perf_counter() - start)
+        if completed.returncode > 1:
+            raise SystemExit(f"bench: {' '.join(command)} failed:\n{completed.stderr}")
+        for name, seconds in STAGE_TIME.findall(completed.stderr):
+            stages.setdefault(name, []).append(float(seconds))
+    return statistics.median(times), {k: statistics.median(v) for k, v in stages.items()}
+
+
+def peak_rss_mb(command: list[str], env: dict[str, str] | None = None) -> float:
+    """Peak resident memory of the largest process of one run (workers included), in MB."""
+    probe = (
+        "import resource, subprocess, sys; subprocess.run(sys.argv[1:], "
+        "stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL); "
+        "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    completed = subprocess.run(
+        [sys.executable, "-c", probe, *command], env=env, capture_output=True, text=True
+    )
+    return int(completed.stdout.strip()) / 1024
+
+
+def markdown_draft(outline: dict[str, Any], copies: int, modified: bool) -> str:
+    """A Markdown draft of the outline's provisions, ``copies`` times over.
+
+    ``modified`` changes some words, as a next draft would: every seventh provision's
+    "shall" becomes "should", every eleventh loses its last sentence.
+    """
+    provisions = outline["provisions"]
+    depth: dict[str, int] = {}
+    for p in provisions:
+        depth[p["id"]] = depth.get(p["parent"], -1) + 1 if p["parent"] else 0
+    lines: list[str] = []
+    for copy in range(copies):
+        lines.append(f"# Part {copy + 1}\n")
+        for index, p in enumerate(provisions):
+            text = p["text"]
+            if modified and index % 7 == 3:
+                text = re.sub(r"\bshall\b", "should", text)
+            if modified and index % 11 == 5 and ". " in text:
+                text = text.rsplit(". ", 1)[0] + "."
+            if p["kind"] in ("list-item", "recital") and not p["heading"]:
+                lines.append(f"- {text}\n")
+                continue
+            title = " ".join(part for part in (p["label"], p["heading"]) if part)
+            if title:
+                lines.append(f"{'#' * min(depth[p['id']] + 2, 6)} {title}\n")
+            if text:
+                lines.append(f"{text}\n")
+    return "\n".join(lines)
+
+
+def bench_scale(cop_diff: str, d2: Path, folder: Path, env: dict[str, str]) -> None:
+    """(d): the Second Draft's provisions as Markdown, 1x and 10x, against a modified copy."""
+    outline = json.loads(
+        subprocess.run(
+            [cop_diff, "outline", str(d2), "--format", "json"],
+            env=env,
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+    )
+    results: dict[int, tuple[float, dict[str, float]]] = {}
+    for copies in (1, 10):
+        old, new = folder / f"scale{copies}-old.md", folder / f"scale{copies}-new.md"
+        old.write_text(markdown_draft(outline, copies, False), encoding="utf-8")
+        new.write_text(markdown_draft(outline, copies, True), encoding="utf-8")
+        command = [cop_diff, "compare", str(old), str(new), "--timings", "-q"]
+        command += ["-o", str(folder / "scale.json")]
+        results[copies] = timed_runs(command, env)
+        print_result(f"(d) {copies}x Markdown of d2 vs modified copy", *results[copies])
+    core = ("align", "diff", "detect")
+    one, ten = (sum(results[c][1].get(k, 0.0) for k in core) for c in (1, 10))
+    print(f"(d) align + diff + detect: 1x {one:.2f} s, 10x {ten:.2f} s, 10x/1x = {ten / one:.1f}")
+    print("    (target <= 15)")
+
+
+def print_result(label: str, seconds: float, stages: dict[str, float]) -> None:
+    detail = ", ".join(f"{name} {value:.2f}" for name, value in stages.items())
+    print(f"{label}: {seconds:.2f} s" + (f"  [{detail}]" if detail else ""))
+
+
 def main() -> int:
     drafts = Path(sys.argv[1] if len(sys.argv) > 1 else "../shared/drafts")
     pair = [drafts / "cop-d2.pdf", drafts / "cop-d3.pdf"]
@@ -101,11 +206,29 @@ def main() -> int:
     bin_dir = Path(sys.executable).parent
     pdf2txt = shutil.which("pdf2txt.py", path=str(bin_dir)) or "pdf2txt.py"
     cop_diff = shutil.which("cop-diff", path=str(bin_dir)) or "cop-diff"
-    baseline = sum(median_seconds([sys.executable, pdf2txt, str(p)]) for p in pair)
-    outline = sum(median_seconds([cop_diff, "outline", str(p), "--format", "json"]) for p in pair)
-    print(f"(a) pdf2txt.py d2 + d3, median of {RUNS}: {baseline:.2f} s")
-    print(f"(b) cop-diff outline d2 + d3, median of {RUNS}: {outline:.2f} s")
-    print(f"b/a = {outline / baseline:.2f}")
+    print(f"median of {RUNS} runs each, {os.cpu_count()} CPUs; seconds")
+    baseline = median_seconds([sys.executable, "-c", SEQUENTIAL, pdf2txt, *(str(p) for p in pair)])
+    print(f"(a) pdf2txt.py d2 then d3: {baseline:.2f} s")
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        cache = folder / "cache"
+        env = os.environ | {"COP_DIFF_CACHE_DIR": str(cache)}
+        compare = [cop_diff, "compare", str(pair[0]), str(pair[1]), "--timings", "-q"]
+        cold, cold_stages = timed_runs(
+            [*compare, "-o", str(folder / "x.json")],
+            env,
+            before=lambda: shutil.rmtree(cache, ignore_errors=True),
+        )
+        print_result("(b) compare d2 d3 -o x.json, cold (empty cache)", cold, cold_stages)
+        warm, warm_stages = timed_runs([*compare, "-o", str(folder / "x.html")], env)
+        print_result("(c) compare d2 d3 -o x.html, warm (cache filled)", warm, warm_stages)
+        print(f"b/a = {cold / baseline:.2f} (target <= 0.8); c/a = {warm / baseline:.2f}")
+        print(f"(c) warm compare with HTML: {warm:.2f} s (target <= 0.5 s)")
+        shutil.rmtree(cache, ignore_errors=True)
+        rss_cold = peak_rss_mb([*compare, "-o", str(folder / "x.json")], env)
+        rss_warm = peak_rss_mb([*compare, "-o", str(folder / "x.html")], env)
+        print(f"peak RSS d2 -> d3: cold {rss_cold:.0f} MB, warm {rss_warm:.0f} MB (target <= 500)")
+        bench_scale(cop_diff, pair[0], folder, env)
     return 0 if bench_report(cop_diff, pair) else 1
 
 
