@@ -93,6 +93,33 @@ def main(debug: bool) -> None:
         logging.getLogger("pdfminer").setLevel(logging.CRITICAL + 1)
 
 
+def reading_options(command: F) -> F:
+    """How to read a draft, for every command that reads one: --profile, --password,
+    --max-pages."""
+    options = (
+        click.option(
+            "--profile",
+            "profile_files",
+            multiple=True,
+            type=click.Path(path_type=Path),
+            help="Extra numbering profile (TOML); may be repeated.",
+        ),
+        click.option(
+            "--password",
+            envvar="COP_DIFF_PDF_PASSWORD",
+            help="Password of an encrypted PDF (or set COP_DIFF_PDF_PASSWORD).",
+        ),
+        click.option(
+            "--max-pages",
+            type=click.IntRange(min=1),
+            help="Refuse a PDF with more pages than this (a wrong or hostile file).",
+        ),
+    )
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
 @main.command()
 @click.argument("draft", type=click.Path(path_type=Path))
 @click.option(
@@ -103,23 +130,7 @@ def main(debug: bool) -> None:
     show_default=True,
     help='text: an indented tree; json: {"provisions": [...]}; html: a browsable page.',
 )
-@click.option(
-    "--profile",
-    "profile_files",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Extra numbering profile (TOML); may be repeated.",
-)
-@click.option(
-    "--password",
-    envvar="COP_DIFF_PDF_PASSWORD",
-    help="Password of an encrypted PDF (or set COP_DIFF_PDF_PASSWORD).",
-)
-@click.option(
-    "--max-pages",
-    type=click.IntRange(min=1),
-    help="Refuse a PDF with more pages than this (a wrong or hostile file).",
-)
+@reading_options
 @speed_options
 @reports_errors
 def outline(
@@ -192,13 +203,6 @@ FORMATS_BY_SUFFIX = {
     help="What exit status 1 means: any change of substance, or a weakening found.",
 )
 @click.option(
-    "--profile",
-    "profile_files",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Extra numbering profile (TOML); may be repeated.",
-)
-@click.option(
     "--lexicon",
     "lexicon_files",
     multiple=True,
@@ -206,16 +210,7 @@ FORMATS_BY_SUFFIX = {
     help="Extra detector words (TOML); extends the built-in lexicon, or replaces it "
     "with `replace = true`. May be repeated.",
 )
-@click.option(
-    "--password",
-    envvar="COP_DIFF_PDF_PASSWORD",
-    help="Password of an encrypted PDF (or set COP_DIFF_PDF_PASSWORD).",
-)
-@click.option(
-    "--max-pages",
-    type=click.IntRange(min=1),
-    help="Refuse a PDF with more pages than this (a wrong or hostile file).",
-)
+@reading_options
 @speed_options
 @click.option("--timings", is_flag=True, help="Print the seconds spent in each stage to stderr.")
 @reports_errors
