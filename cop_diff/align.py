@@ -200,47 +200,94 @@ def _pair_scores(
     usual: dict[str, str],
     settings: AlignSettings,
 ) -> NDArray[np.float64]:
-    """Score every (old row, new col) pair of one group.
+    """Score every (old row, new col) pair of one group, as whole matrices.
 
     ``usual`` maps each old kind to the kind it usually became (from an earlier pass);
     a pair of those kinds is "of one kind" even when the names differ.
     """
-    scores = np.zeros((len(rows), len(cols)))
-    for i, r in enumerate(rows):
-        a = old.provisions[r]
-        parent_r = old.index.get(a.parent or "")
-        for j, c in enumerate(cols):
-            b = new.provisions[c]
-            own = own_cos[r, c]
-            position = 1.0 - abs(old.position[r] - new.position[c])
-            if group == "container":
-                headings = _jaccard(old.heading_tokens[r], new.heading_tokens[c])
-                score = (
-                    0.40 * subtree_cos[r, c]
-                    + 0.25 * own
-                    + 0.20 * headings
-                    + 0.10 * _label_similarity(a, b)
-                    + 0.05 * position
-                )
-                if (a.kind == "overview") != (b.kind == "overview"):
-                    score = 0.0  # an overview's copy is never the provision itself
-                elif usual.get(a.kind, a.kind) != b.kind:
-                    score *= UNUSUAL_KIND_FACTOR
-            elif group == "box":
-                score = 0.85 * own + 0.15 * position
-                if a.kind != b.kind:
-                    score *= 0.7
-            else:
-                score = 0.88 * own + 0.06 * _label_similarity(a, b) + 0.06 * position
-                if a.kind != b.kind:
-                    score *= 0.9
-            parent_c = new.index.get(b.parent or "")
-            if parent_r is not None and parent_c is not None and parents.get(parent_r) == parent_c:
-                # Parts and sections group loosely; a shared numbered parent says more.
-                grouping = old.provisions[parent_r].kind in GROUPING_KINDS
-                score += settings.parent_bonus / 2 if grouping else settings.parent_bonus
-            scores[i, j] = min(score, 1.0)
-    return scores
+    if not rows or not cols:
+        return np.zeros((len(rows), len(cols)))
+    at = np.ix_(rows, cols)
+    before = [old.provisions[r] for r in rows]
+    after = [new.provisions[c] for c in cols]
+    own = own_cos[at]
+    position = 1.0 - np.abs(old.position[rows][:, None] - new.position[cols][None, :])
+    old_kinds = np.array([p.kind for p in before], dtype=object)
+    new_kinds = np.array([p.kind for p in after], dtype=object)
+    if group == "container":
+        headings = _jaccard_matrix(
+            [old.heading_tokens[r] for r in rows], [new.heading_tokens[c] for c in cols]
+        )
+        scores = (
+            0.40 * subtree_cos[at]
+            + 0.25 * own
+            + 0.20 * headings
+            + 0.10 * _label_matrix(before, after)
+            + 0.05 * position
+        )
+        # An overview's copy is never the provision itself.
+        overview = (old_kinds == "overview")[:, None] != (new_kinds == "overview")[None, :]
+        became = np.array([usual.get(k, k) for k in old_kinds], dtype=object)
+        unusual = became[:, None] != new_kinds[None, :]
+        scores = np.where(overview, 0.0, np.where(unusual, scores * UNUSUAL_KIND_FACTOR, scores))
+    elif group == "box":
+        scores = 0.85 * own + 0.15 * position
+        scores = np.where(old_kinds[:, None] != new_kinds[None, :], scores * 0.7, scores)
+    else:
+        scores = 0.88 * own + 0.06 * _label_matrix(before, after) + 0.06 * position
+        scores = np.where(old_kinds[:, None] != new_kinds[None, :], scores * 0.9, scores)
+    # Children of paired parents: parts and sections group loosely, so a shared numbered
+    # parent says more.
+    old_parents = [old.index.get(p.parent or "") for p in before]
+    counterpart = np.array([parents.get(r, -1) if r is not None else -2 for r in old_parents])
+    bonus = np.array(
+        [
+            0.0
+            if r is None
+            else settings.parent_bonus / 2
+            if old.provisions[r].kind in GROUPING_KINDS
+            else settings.parent_bonus
+            for r in old_parents
+        ]
+    )
+    new_parents = np.array([new.index.get(p.parent or "", -3) for p in after])
+    scores = scores + (counterpart[:, None] == new_parents[None, :]) * bonus[:, None]
+    return np.asarray(np.minimum(scores, 1.0), dtype=np.float64)
+
+
+def _jaccard_matrix(left: list[frozenset[str]], right: list[frozenset[str]]) -> NDArray[np.float64]:
+    """``_jaccard`` of every pair of word sets, 0 where either set is empty."""
+    vocabulary = {w: i for i, w in enumerate(sorted(set().union(*left, *right)))}
+
+    def binary(sets: list[frozenset[str]]) -> csr_matrix:
+        rows = [i for i, words in enumerate(sets) for _ in words]
+        columns = [vocabulary[w] for words in sets for w in words]
+        data = np.ones(len(rows))
+        return csr_matrix((data, (rows, columns)), shape=(len(sets), len(vocabulary)))
+
+    shared = np.asarray((binary(left) @ binary(right).T).todense(), dtype=np.float64)
+    sizes_left = np.array([len(s) for s in left], dtype=np.float64)[:, None]
+    sizes_right = np.array([len(s) for s in right], dtype=np.float64)[None, :]
+    union = sizes_left + sizes_right - shared
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = np.where(union > 0, shared / union, 0.0)
+    return np.where((sizes_left > 0) & (sizes_right > 0), ratio, 0.0)
+
+
+def _label_matrix(before: list[Provision], after: list[Provision]) -> NDArray[np.float64]:
+    """``_label_similarity`` of every pair: 1 for the same label, 0.6 for the same number."""
+    matrix = np.zeros((len(before), len(after)))
+    by_label: dict[str, list[int]] = {}
+    by_number: dict[str, list[int]] = {}
+    for j, provision in enumerate(after):
+        by_label.setdefault(provision.label, []).append(j)
+        if provision.number:
+            by_number.setdefault(provision.number, []).append(j)
+    for i, provision in enumerate(before):
+        if provision.number:
+            matrix[i, by_number.get(provision.number, [])] = 0.6
+        matrix[i, by_label.get(provision.label, [])] = 1.0
+    return matrix
 
 
 def _assign(scores: NDArray[np.float64], threshold: float) -> list[tuple[int, int, float]]:
