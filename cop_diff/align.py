@@ -194,40 +194,42 @@ def _pair_scores(
     rows: list[int],
     cols: list[int],
     group: str,
-    own_cos: NDArray[np.float64],
-    subtree_cos: NDArray[np.float64],
+    own: NDArray[np.float64],
+    subtree: NDArray[np.float64] | None,
     parents: dict[int, int],
     usual: dict[str, str],
     settings: AlignSettings,
 ) -> NDArray[np.float64]:
     """Score every (old row, new col) pair of one group, as whole matrices.
 
+    ``own`` and ``subtree`` are the text similarities of the group's pairs (rows x cols).
+
     ``usual`` maps each old kind to the kind it usually became (from an earlier pass);
     a pair of those kinds is "of one kind" even when the names differ.
     """
     if not rows or not cols:
         return np.zeros((len(rows), len(cols)))
-    at = np.ix_(rows, cols)
     before = [old.provisions[r] for r in rows]
     after = [new.provisions[c] for c in cols]
-    own = own_cos[at]
     position = 1.0 - np.abs(old.position[rows][:, None] - new.position[cols][None, :])
-    old_kinds = np.array([p.kind for p in before], dtype=object)
-    new_kinds = np.array([p.kind for p in after], dtype=object)
+    codes: dict[str, int] = {}
+    old_kinds = np.array([codes.setdefault(p.kind, len(codes)) for p in before])
+    new_kinds = np.array([codes.setdefault(p.kind, len(codes)) for p in after])
+    overview_code = codes.setdefault("overview", len(codes))
     if group == "container":
         headings = _jaccard_matrix(
             [old.heading_tokens[r] for r in rows], [new.heading_tokens[c] for c in cols]
         )
         scores = (
-            0.40 * subtree_cos[at]
+            0.40 * (subtree if subtree is not None else own)
             + 0.25 * own
             + 0.20 * headings
             + 0.10 * _label_matrix(before, after)
             + 0.05 * position
         )
         # An overview's copy is never the provision itself.
-        overview = (old_kinds == "overview")[:, None] != (new_kinds == "overview")[None, :]
-        became = np.array([usual.get(k, k) for k in old_kinds], dtype=object)
+        overview = (old_kinds == overview_code)[:, None] != (new_kinds == overview_code)[None, :]
+        became = np.array([codes.setdefault(usual.get(p.kind, p.kind), len(codes)) for p in before])
         unusual = became[:, None] != new_kinds[None, :]
         scores = np.where(overview, 0.0, np.where(unusual, scores * UNUSUAL_KIND_FACTOR, scores))
     elif group == "box":
@@ -317,8 +319,6 @@ def _score_group(
     old: _Side,
     new: _Side,
     group: str,
-    own_cos: NDArray[np.float64],
-    subtree_cos: NDArray[np.float64],
     parents: dict[int, int],
     usual: dict[str, str],
     settings: AlignSettings,
@@ -331,9 +331,29 @@ def _score_group(
         "leaf": settings.leaf_threshold,
     }[group]
     matrix = _pair_scores(
-        old, new, rows, cols, group, own_cos, subtree_cos, parents, usual, settings
+        old,
+        new,
+        rows,
+        cols,
+        group,
+        *_similarities(old, new, rows, cols, group),
+        parents,
+        usual,
+        settings,
     )
     return _GroupScores(group, rows, cols, matrix, threshold)
+
+
+def _similarities(
+    old: _Side, new: _Side, rows: list[int], cols: list[int], group: str
+) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
+    """Text similarity (own text, and whole subtree for containers) of a group's pairs
+    only: comparing a list item with a commitment is wasted work at scale."""
+    if not rows or not cols:
+        return np.zeros((len(rows), len(cols))), None
+    own = _cosine(old.own[rows], new.own[cols])
+    subtree = _cosine(old.subtree[rows], new.subtree[cols]) if group == "container" else None
+    return own, subtree
 
 
 def _pairs(scores: _GroupScores) -> dict[int, tuple[int, float]]:
@@ -527,8 +547,6 @@ def _mirror(alignment: Alignment) -> Alignment:
 def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tuple[Alignment, ...]:
     vectoriser = _Vectoriser([f"{p.heading} {p.text}" for p in (*old.provisions, *new.provisions)])
     a, b = _side(old, vectoriser), _side(new, vectoriser)
-    own_cos = _cosine(a.own, b.own)
-    subtree_cos = _cosine(a.subtree, b.subtree)
 
     # Containers first, twice: the second pass rewards children of paired parents and
     # knows which kinds became which ("Measure N" -> "Commitment N").
@@ -537,9 +555,7 @@ def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tup
     pairs: dict[int, tuple[int, float]] = {}
     groups: dict[str, _GroupScores] = {}
     for _ in range(2):
-        groups["container"] = _score_group(
-            a, b, "container", own_cos, subtree_cos, parents, usual, settings
-        )
+        groups["container"] = _score_group(a, b, "container", parents, usual, settings)
         pairs = _pairs(groups["container"])
         parents = {r: c for r, (c, _) in pairs.items()}
         usual = _usual_kinds(a, b, pairs)
@@ -547,7 +563,7 @@ def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tup
     pairs = _fill_gaps(pairs, groups["container"], settings.gap_threshold, kinds)
     parents = {r: c for r, (c, _) in pairs.items()}
     for group in ("box", "leaf"):
-        groups[group] = _score_group(a, b, group, own_cos, subtree_cos, parents, usual, settings)
+        groups[group] = _score_group(a, b, group, parents, usual, settings)
         found = _pairs(groups[group])
         if group == "leaf":
             found = _fill_list_gaps(a, b, found, groups[group], parents, settings)
