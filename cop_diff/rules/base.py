@@ -139,9 +139,11 @@ class SentenceIndex:
         top = max(candidates, key=lambda i: float(line[i]))
         return top, float(line[top])
 
-    def coverage(self, side: str, index: int, target: frozenset[str]) -> float:
-        """Share of a sentence's weighted words (stems) present in ``target``."""
+    def kept_by(self, side: str, index: int, other: int) -> float:
+        """Share of a sentence's weighted words (stems) that sentence ``other`` of the other
+        draft kept."""
         words = set(self.stems_of(side, index))
+        target = set(self.stems_of("new" if side == "old" else "old", other))
         total = sum(self.idf.get(w, 1.0) for w in words)
         if not total:
             return 1.0
@@ -298,9 +300,7 @@ class RuleContext:
         best = self.sentences.best(side, index, binding=True)
         if best is None or best[1] < VANISHED_SIMILARITY:
             return False
-        other = "new" if side == "old" else "old"
-        kept = frozenset(self.sentences.stems_of(other, best[0]))
-        return self.sentences.coverage(side, index, kept) >= KEPT_CONTENT
+        return self.sentences.kept_by(side, index, best[0]) >= KEPT_CONTENT
 
     def vanished(self, side: str, index: int, pair: ProvisionPair | None) -> bool:
         """A duty whose substance is nowhere in the other draft's binding text.
@@ -315,9 +315,7 @@ class RuleContext:
         partner = pair.partner(side, index) if pair is not None else None
         if partner is None:
             return True
-        other = "new" if side == "old" else "old"
-        kept = frozenset(self.sentences.stems_of(other, partner))
-        return self.sentences.coverage(side, index, kept) < KEPT_CONTENT
+        return self.sentences.kept_by(side, index, partner) < KEPT_CONTENT
 
     def vanished_from(self, side: str, index: int, counterpart: str | None) -> bool:
         """A list item's sentence: gone unless something under the counterpart list (or

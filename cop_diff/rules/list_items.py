@@ -64,8 +64,7 @@ def _reworded(context: RuleContext, removed: list[str], added: list[str]) -> set
     for r, c in zip(*linear_sum_assignment(scores, maximize=True), strict=True):
         if scores[r, c] < REWORDED:
             continue
-        words = frozenset(index.stems_of("new", cols[c][1]))
-        if index.coverage("old", rows[r][1], words) >= KEPT_CONTENT:
+        if index.kept_by("old", rows[r][1], cols[c][1]) >= KEPT_CONTENT:
             kept.update((rows[r][0], cols[c][0]))
     return kept
 

@@ -42,11 +42,7 @@ KEPT = 0.3
 def _kept_elsewhere(context: RuleContext, side: str, at: int) -> float:
     """Share of a sentence's words kept by the most similar binding sentence of the other draft."""
     best = context.sentences.best(side, at, binding=True)
-    if best is None:
-        return 0.0
-    other = "new" if side == "old" else "old"
-    kept = frozenset(context.sentences.stems_of(other, best[0]))
-    return context.sentences.coverage(side, at, kept)
+    return 0.0 if best is None else context.sentences.kept_by(side, at, best[0])
 
 
 def _confidence(context: RuleContext, side: str, at: int) -> float:

@@ -109,20 +109,31 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             yield from _paired(context, entry.old, entry.new, entry.relation, entry.score)
 
 
-def _removed(context: RuleContext, provision: Provision) -> Iterator[Finding]:
-    # Only a numbered provision's removal weakens as a whole; the duties of a removed
-    # paragraph or unnumbered section are too easily restructured text to call gone.
-    what = (
-        f"{name(provision, context.old_by_id)} ({provision.heading})"
-        if provision.heading
-        else name(provision, context.old_by_id)
-    )
+def _unpaired(context: RuleContext, side: str, provision: Provision) -> tuple[str, bool, bool]:
+    """A removed (side "old") or added ("new") provision: how to name it, whether it set
+    duties that went nowhere, and whether its words live on only in text that does not
+    bind (it was demoted or promoted rather than removed or added).
+
+    Only a numbered provision counts as a whole: the duties of a paragraph or unnumbered
+    section are too easily restructured text to call gone.
+    """
+    by_id = context.old_by_id if side == "old" else context.new_by_id
+    outline = context.old if side == "old" else context.new
+    what = name(provision, by_id)
+    if provision.heading:
+        what = f"{what} ({provision.heading})"
     binds = (
         provision.number is not None
-        and _subtree_binds(provision, context.old.provisions, context)
-        and _lost_duties(context, "old", provision)
+        and _subtree_binds(provision, outline.provisions, context)
+        and _lost_duties(context, side, provision)
     )
-    if binds and _share_elsewhere(context, "old", provision.id, binding=False) >= 0.5:
+    moved = binds and _share_elsewhere(context, side, provision.id, binding=False) >= 0.5
+    return what, binds, moved
+
+
+def _removed(context: RuleContext, provision: Provision) -> Iterator[Finding]:
+    what, binds, demoted = _unpaired(context, "old", provision)
+    if demoted:
         yield finding(
             context, KINDS[2], "weakening", (provision.id, None), quote(provision.text, 30), "",
             f"{what} no longer binds: its words now appear only in text that does not bind.",
@@ -143,17 +154,8 @@ def _removed(context: RuleContext, provision: Provision) -> Iterator[Finding]:
 
 
 def _added(context: RuleContext, provision: Provision) -> Iterator[Finding]:
-    what = (
-        f"{name(provision, context.new_by_id)} ({provision.heading})"
-        if provision.heading
-        else name(provision, context.new_by_id)
-    )
-    binds = (
-        provision.number is not None
-        and _subtree_binds(provision, context.new.provisions, context)
-        and _lost_duties(context, "new", provision)
-    )
-    if binds and _share_elsewhere(context, "new", provision.id, binding=False) >= 0.5:
+    what, binds, promoted = _unpaired(context, "new", provision)
+    if promoted:
         yield finding(
             context, KINDS[3], "strengthening", (None, provision.id), "", quote(provision.text, 30),
             f"{what} now binds: its words appeared before only in text that did not bind.",
