@@ -364,6 +364,19 @@ def _trim(text: str) -> str:
     return flat if len(flat) <= RATIONALE_CHARS else flat[: RATIONALE_CHARS - 1] + "…"
 
 
+def assign(scores: NDArray[np.float64], *, flip: bool) -> list[tuple[int, int]]:
+    """The one-to-one pairing of rows and columns with the highest total score.
+
+    Ties can be broken either way; solving in one fixed orientation (``flip`` says the
+    drafts came in the other one) breaks them alike whichever draft is called old.
+    """
+    if flip:
+        cols, rows = linear_sum_assignment(scores.T, maximize=True)
+    else:
+        rows, cols = linear_sum_assignment(scores, maximize=True)
+    return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True)]
+
+
 def _pair_sentences(
     old: Provision, new: Provision, relation: str, index: SentenceIndex
 ) -> ProvisionPair:
@@ -373,7 +386,7 @@ def _pair_sentences(
     used_cols: set[int] = set()
     if rows and cols:
         sub = index.similarity[np.ix_(rows, cols)]
-        for r, c in zip(*linear_sum_assignment(sub, maximize=True), strict=True):
+        for r, c in assign(sub, flip=old.text > new.text):
             if sub[r, c] >= SENTENCE_MATCH:
                 a, b = index.old[rows[r]].text, index.new[cols[c]].text
                 matched.append(
@@ -386,7 +399,7 @@ def _pair_sentences(
     reworded: list[tuple[int, int]] = []
     if left and right:
         loose = index.similarity[np.ix_([rows[r] for r in left], [cols[c] for c in right])]
-        for r, c in zip(*linear_sum_assignment(loose, maximize=True), strict=True):
+        for r, c in assign(loose, flip=old.text > new.text):
             if loose[r, c] >= REWORDED:
                 reworded.append((rows[left[r]], cols[right[c]]))
     return ProvisionPair(

@@ -15,7 +15,6 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from cop_diff.model import Finding
 from cop_diff.rules.base import (
@@ -23,6 +22,7 @@ from cop_diff.rules.base import (
     REWORDED,
     SENTENCE_ELSEWHERE,
     RuleContext,
+    assign,
     finding,
     name,
     quote,
@@ -61,7 +61,9 @@ def _reworded(context: RuleContext, removed: list[str], added: list[str]) -> set
         return set()
     scores = index.similarity[np.ix_([i for _, i in rows], [i for _, i in cols])]
     kept: set[str] = set()
-    for r, c in zip(*linear_sum_assignment(scores, maximize=True), strict=True):
+    old_text = "".join(index.old[i].text for _, i in rows)
+    new_text = "".join(index.new[i].text for _, i in cols)
+    for r, c in assign(scores, flip=old_text > new_text):
         if scores[r, c] < REWORDED:
             continue
         if index.kept_by("old", rows[r][1], cols[c][1]) >= KEPT_CONTENT:

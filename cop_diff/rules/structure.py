@@ -179,7 +179,10 @@ def _paired(
 ) -> Iterator[Finding]:
     before, after = context.old_by_id[old_id], context.new_by_id[new_id]
     what = name(before, context.old_by_id)
-    if before.binding != after.binding and before.kind not in LIST_KINDS:
+    # List items are the list rule's, on either side: a paragraph that became a list item
+    # must be judged alike whichever draft is called old.
+    listed = before.kind in LIST_KINDS or after.kind in LIST_KINDS
+    if before.binding != after.binding and not listed:
         # Demotion of a container whose parent was demoted is reported at the parent.
         parent_pair = context.counterparts.get(before.parent or "")
         parent_after = context.new_by_id.get(parent_pair or "")
@@ -202,7 +205,7 @@ def _paired(
             f"{_label(after)}{' (' + after.kind + ')' if after.kind != before.kind else ''}.",
             0.4 + 0.5 * score,
         )
-    elif relation == "moved" and before.kind not in LIST_KINDS:
+    elif relation == "moved" and not listed:
         old_parent = context.old_by_id.get(before.parent or "")
         new_parent = context.new_by_id.get(after.parent or "")
         if context.counterparts.get(before.parent or "") == after.parent:
