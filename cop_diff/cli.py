@@ -280,6 +280,174 @@ def compare(
     sys.exit(int(ExitCode.CHANGES if failed else ExitCode.OK))
 
 
+def _http_url(_context: click.Context, _param: click.Parameter, values: Any) -> Any:
+    from urllib.parse import urlsplit
+
+    for value in values:
+        if urlsplit(value).scheme not in ("http", "https") or not urlsplit(value).netloc:
+            raise click.BadParameter(f"{value!r} is not an http(s) address")
+    return values
+
+
+@main.command()
+@click.argument("source")
+@click.option(
+    "--state",
+    type=click.Path(path_type=Path, dir_okay=False),
+    required=True,
+    help="SQLite file remembering releases, reports and notifications (created if absent).",
+)
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    required=True,
+    help="Folder for the drafts, the reports and index.html (created if absent).",
+)
+@click.option("--once", is_flag=True, help="One pass, then exit (for cron and CI).")
+@click.option(
+    "--interval",
+    type=click.FloatRange(min=0.1),
+    default=60.0,
+    show_default=True,
+    help="Minutes between passes, without --once.",
+)
+@click.option(
+    "--notify",
+    "webhooks",
+    multiple=True,
+    callback=_http_url,
+    help="Webhook URL: POST a JSON summary of each new comparison. May be repeated.",
+)
+@click.option("--email", "emails", multiple=True, help="Mail each new comparison to ADDR.")
+@click.option("--smtp", metavar="HOST:PORT", help="SMTP server for --email.")
+@click.option(
+    "--email-from", default="cop-diff@localhost", show_default=True, help="Sender address."
+)
+@click.option(
+    "--base-url",
+    help="Where --out is published on the web, for the links in notifications.",
+)
+@click.option(
+    "--match",
+    metavar="REGEX",
+    help="Which linked files are drafts (searched in the file name); "
+    "default: names ending .pdf, .html, .htm, .txt or .md.",
+)
+@click.option(
+    "--timeout",
+    type=click.FloatRange(min=0.1),
+    default=30.0,
+    show_default=True,
+    help="Seconds to wait for a server before a retry.",
+)
+@click.option(
+    "--retries",
+    type=click.IntRange(min=0),
+    default=3,
+    show_default=True,
+    help="Further tries after a server error, a timeout or a cut download.",
+)
+@click.option(
+    "--backoff",
+    type=click.FloatRange(min=0),
+    default=2.0,
+    show_default=True,
+    help="Seconds before the first retry; doubled for each next one.",
+)
+@click.option(
+    "--max-download-mb",
+    type=click.IntRange(min=1),
+    default=200,
+    show_default=True,
+    help="Refuse a download larger than this.",
+)
+@reading_options
+@click.option("--quiet", "-q", is_flag=True, help="Log only warnings and errors.")
+@reports_errors
+def watch(
+    source: str,
+    state: Path,
+    out: Path,
+    once: bool,
+    interval: float,
+    webhooks: tuple[str, ...],
+    emails: tuple[str, ...],
+    smtp: str | None,
+    email_from: str,
+    base_url: str | None,
+    match: str | None,
+    timeout: float,
+    retries: int,
+    backoff: float,
+    max_download_mb: int,
+    profile_files: tuple[Path, ...],
+    password: str | None,
+    max_pages: int | None,
+    quiet: bool,
+) -> None:
+    """Watch SOURCE for new drafts; compare each with the one before; publish; notify.
+
+    SOURCE is a folder, a web page linking the drafts, or an Atom/RSS feed. Each new
+    release (by content) is stored in OUT/drafts, compared with the release before it
+    (by publication date, else the version in its name, else when first seen), and the
+    HTML, JSON and Markdown reports go to OUT/reports with OUT/index.html listing them all.
+    Exit status: 0 done, 2 something failed (it is retried next run), 75 another run
+    holds the lock.
+
+    \b
+    Example:
+        cop-diff watch https://example.org/drafts/ --state watch.db --out site --once \\
+            --notify https://hooks.example.org/cop --email team@example.org --smtp mail:25
+    """
+    import re
+    import time
+
+    from cop_diff.extract import ExtractSettings
+    from cop_diff.pipeline import Settings
+    from cop_diff.profiles import load_profiles, load_vocabulary
+    from cop_diff.segment import SegmentSettings
+    from cop_diff.watch.fetch import HttpSettings
+    from cop_diff.watch.job import Channels, WatchSettings, run_once
+
+    if emails and not smtp:
+        raise click.UsageError("--email needs --smtp HOST:PORT")
+    if smtp and not re.fullmatch(r"[^\s:]+:\d{1,5}", smtp):
+        raise click.BadParameter(f"{smtp!r} is not HOST:PORT", param_hint="--smtp")
+    try:
+        pattern = re.compile(match) if match else None
+    except re.error as error:
+        message = f"not a regular expression: {error}"
+        raise click.BadParameter(message, param_hint="--match") from error
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s cop-diff watch: %(message)s"))
+    logger = logging.getLogger("cop_diff.watch")
+    logger.setLevel(logging.WARNING if quiet else logging.INFO)
+    settings = WatchSettings(
+        source=source,
+        state=state,
+        out=out,
+        match=pattern,
+        http=HttpSettings(
+            timeout=timeout, retries=retries, backoff=backoff, max_bytes=max_download_mb * 2**20
+        ),
+        channels=Channels(webhooks, emails, smtp, email_from),
+        base_url=base_url,
+        compare=Settings(
+            extract=ExtractSettings(password=password, max_pages=max_pages),
+            segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
+        ),
+    )
+    logger.addHandler(handler)
+    try:
+        while True:
+            result = run_once(settings)
+            if once:
+                sys.exit(int(ExitCode.TROUBLE if result.problems else ExitCode.OK))
+            time.sleep(interval * 60)
+    finally:
+        logger.removeHandler(handler)
+
+
 @main.command()
 @click.option("--verbose", "-v", is_flag=True, help="Show each detector's examples too.")
 def rules(verbose: bool) -> None:

@@ -14,6 +14,8 @@ class ExitCode(IntEnum):
     CHANGES = 1
     TROUBLE = 2
     INTERNAL = 3
+    BUSY = 75
+    """Another ``watch`` run holds the lock (EX_TEMPFAIL: try again later)."""
 
 
 class CopDiffError(Exception):

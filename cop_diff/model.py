@@ -223,3 +223,46 @@ class Comparison:
     diffs: tuple[PairDiff, ...]
     findings: tuple[Finding, ...]
     lists: tuple[ListDiff, ...] = ()
+
+
+# The watch job: releases found at a source, and the comparisons made between them.
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A draft a source links to, before it is downloaded."""
+
+    name: str
+    """The file name the source gives it; untrusted, never used as a path as is."""
+    location: str
+    """An http(s) URL, or the path of a file in a watched folder."""
+    published: str | None = None
+    """Publication time from the source (ISO 8601, UTC), when it says."""
+
+
+@dataclass(frozen=True)
+class Release:
+    """A draft the watch job has stored, known by the hash of its content."""
+
+    sha256: str
+    name: str
+    location: str
+    stored: str
+    """Where the copy is, relative to the output folder."""
+    published: str | None
+    first_seen: str
+    sequence: int
+    """Order of discovery: the last resort for ordering releases."""
+
+
+@dataclass(frozen=True)
+class ComparisonRecord:
+    """A comparison the watch job made and published."""
+
+    old: Release
+    new: Release
+    made: str
+    reports: dict[str, str]
+    """Report format -> path relative to the output folder."""
+    summary: dict[str, int]
+    top_weakenings: tuple[str, ...] = ()

@@ -60,7 +60,7 @@ def _render_export(comparison: Comparison, output_format: str) -> str | bytes:
     return render_docx(comparison)
 
 
-def _static_source(env: jinja2.Environment, name: str) -> str:
+def static_source(env: jinja2.Environment, name: str) -> str:
     """A stylesheet or script shipped with the templates, as written (not rendered)."""
     assert env.loader is not None
     source, _, _ = env.loader.get_source(env, name)
@@ -79,8 +79,8 @@ def csp_hash(source: str) -> str:
 def render_html(comparison: Comparison) -> str:
     """One self-contained page: inline CSS and JS, allowed by hash, nothing fetched."""
     env = environment()
-    style = _static_source(env, REPORT_STYLE)
-    script = _static_source(env, REPORT_SCRIPT)
+    style = static_source(env, REPORT_STYLE)
+    script = static_source(env, REPORT_SCRIPT)
     return env.get_template("report.html").render(
         r=build_redline(comparison),
         version=__version__,

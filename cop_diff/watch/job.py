@@ -1,0 +1,322 @@
+"""One run of the watch job: find new releases, compare each with the one before it,
+publish the reports and an index, then deliver the notifications owed.
+
+Order of writes, so that a run killed anywhere loses and duplicates nothing: a draft's
+copy is written (atomically) before its release is recorded; the reports are written
+before their comparison and the notifications it owes are recorded, in one transaction;
+a notification is marked sent only after delivery. Whatever a killed run left undone is
+found undone, and done, by the next run.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from itertools import pairwise
+from pathlib import Path
+
+from markupsafe import Markup
+
+from cop_diff import __version__
+from cop_diff.errors import CopDiffError, InputError
+from cop_diff.model import Candidate, ComparisonRecord, Release
+from cop_diff.output import write_atomic
+from cop_diff.pipeline import Settings, compare_files
+from cop_diff.render import csp_hash, render_report, static_source
+from cop_diff.report import summary
+from cop_diff.sanity import comparison_warnings
+from cop_diff.templating import environment
+from cop_diff.watch.fetch import Fetched, HttpSettings, check_url, get
+from cop_diff.watch.notify import Published, deliver
+from cop_diff.watch.sources import folder_candidates, is_url, link_name, page_candidates
+from cop_diff.watch.state import State, locked
+
+log = logging.getLogger("cop_diff.watch")
+
+REPORT_FORMATS = ("html", "json", "md")
+INDEX_STYLE = "watch/index.css"
+TOP_WEAKENINGS = 5
+"""Weakenings quoted in a notification; the report has them all."""
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
+_VERSION = re.compile(r"(?:^|[^a-z])(?:v|d|draft|version|rev|r)[ _.-]?(\d+(?:\.\d+)*)", re.I)
+_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+@dataclass(frozen=True)
+class Channels:
+    """Who is told of each new comparison."""
+
+    webhooks: tuple[str, ...] = ()
+    emails: tuple[str, ...] = ()
+    smtp: str | None = None
+    """HOST:PORT of the SMTP server for ``emails``."""
+    sender: str = "cop-diff@localhost"
+
+
+@dataclass(frozen=True)
+class WatchSettings:
+    source: str
+    state: Path
+    out: Path
+    match: re.Pattern[str] | None = None
+    """Which linked or listed files are drafts; by default, those with a draft suffix."""
+    http: HttpSettings = field(default_factory=HttpSettings)
+    channels: Channels = field(default_factory=Channels)
+    base_url: str | None = None
+    """Where ``out`` is published, for the links in notifications."""
+    compare: Settings = field(default_factory=Settings)
+
+
+@dataclass(frozen=True)
+class RunResult:
+    releases: tuple[str, ...]
+    """Names of the releases new in this run."""
+    comparisons: tuple[str, ...]
+    """Report names (``reports/…``, without suffix) made in this run."""
+    notified: int
+    problems: tuple[str, ...]
+    """One line per thing that failed and will be tried again next run."""
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def run_once(settings: WatchSettings) -> RunResult:
+    """One pass over the source; holds the state's lock throughout."""
+    out = settings.out
+    try:
+        for folder in (out, out / "drafts", out / "reports"):
+            folder.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        reason = f"cannot create the output folder: {error.strerror}"
+        raise InputError(reason, path=str(out)) from error
+    with locked(settings.state):
+        _remove_leftovers(out)
+        state = State(settings.state)
+        try:
+            problems: list[str] = []
+            releases = _collect(state, settings, problems)
+            made = _compare_new_pairs(state, settings, problems)
+            _write_index(state, settings)
+            notified = _notify(state, settings, problems)
+        finally:
+            state.close()
+    if not releases and not made and not notified and not problems:
+        log.info("nothing new at %s", settings.source)
+    return RunResult(tuple(releases), tuple(made), notified, tuple(problems))
+
+
+def _remove_leftovers(out: Path) -> None:
+    """Temporary files of a run that was killed while writing (we hold the lock)."""
+    for leftover in out.rglob(".*.tmp"):
+        leftover.unlink(missing_ok=True)
+
+
+# Finding and storing new releases
+
+
+def _collect(state: State, settings: WatchSettings, problems: list[str]) -> list[str]:
+    if is_url(settings.source):
+        candidates = page_candidates(_listing(state, settings), settings.match)
+    else:
+        candidates = folder_candidates(Path(settings.source), settings.match)
+    if not candidates:
+        log.warning("%s links to no draft files", settings.source)
+    new = []
+    for candidate in candidates:
+        try:
+            name = _take(state, settings, candidate)
+        except CopDiffError as error:
+            log.error("%s; will try again next run", error)
+            problems.append(str(error))
+            continue
+        if name is not None:
+            new.append(name)
+    return new
+
+
+def _listing(state: State, settings: WatchSettings) -> Fetched:
+    """The source page or feed, asked for conditionally; a 304 reuses the last copy."""
+    url = check_url(settings.source)
+    etag, last_modified, body = state.validators(url)
+    if body is None:
+        etag = last_modified = None
+    page = get(url, settings.http, etag, last_modified)
+    if page.body is None:
+        return Fetched(url, body, etag, last_modified)
+    with state.transaction():
+        state.remember(url, page.etag, page.last_modified, page.body)
+    return page
+
+
+def _take(state: State, settings: WatchSettings, candidate: Candidate) -> str | None:
+    """Store ``candidate`` if its content is new; its name if so, else ``None``."""
+    if is_url(candidate.location):
+        etag, last_modified, _ = state.validators(candidate.location)
+        fetched = get(candidate.location, settings.http, etag, last_modified)
+        if fetched.body is None:
+            return None
+        data = fetched.body
+        name = link_name(fetched.url, fetched.content_type)
+    else:
+        path = Path(candidate.location)
+        if path.stat().st_size > settings.http.max_bytes:
+            raise InputError("larger than --max-download-mb allows", path=str(path))
+        data, name, fetched = path.read_bytes(), candidate.name, None
+    sha256 = hashlib.sha256(data).hexdigest()
+    is_new = not state.known(sha256)
+    # A folder per release keeps the file's own name, which the reports show.
+    stored = f"drafts/{sha256[:12]}/{safe_name(name)}"
+    if is_new:
+        (settings.out / stored).parent.mkdir(exist_ok=True)
+        write_atomic(settings.out / stored, data)
+    with state.transaction():
+        if is_new:
+            state.add_release(
+                sha256, name, candidate.location, stored, candidate.published, utc_now()
+            )
+        if fetched is not None:
+            state.remember(candidate.location, fetched.etag, fetched.last_modified, None)
+    if is_new:
+        log.info("new release %s (%s) from %s", name, sha256[:12], candidate.location)
+        return name
+    return None
+
+
+def safe_name(name: str) -> str:
+    """A name from a source as a plain file name: no folders, no leading dot, no oddities."""
+    base = re.split(r"[\\/]", name)[-1]
+    cleaned = _UNSAFE.sub("-", base).strip(".-") or "draft"
+    stem, dot, suffix = cleaned.rpartition(".")
+    if dot and 0 < len(suffix) <= 5:
+        return f"{stem[:80]}.{suffix}"
+    return cleaned[:80]
+
+
+# Ordering releases and comparing neighbours
+
+
+def version_of(name: str) -> tuple[int, ...] | None:
+    """The version a file name states: "cop-d3.pdf" -> (3,), "draft-v1.2" -> (1, 2)."""
+    stem = name.rsplit(".", 1)[0] if "." in name else name
+    found = _VERSION.findall(stem)
+    if found:
+        return tuple(int(part) for part in found[-1].split("."))
+    for word, number in _ORDINALS.items():
+        if re.search(rf"\b{word}\b", stem, re.I):
+            return (number,)
+    numbers = re.findall(r"\d+", stem)
+    return (int(numbers[-1]),) if numbers else None
+
+
+def release_order(releases: list[Release]) -> list[Release]:
+    """Oldest first: by publication date if every release has one, else by the version
+    in the names if every name has one, else in the order they were first seen."""
+    if releases and all(release.published for release in releases):
+        return sorted(releases, key=lambda r: (r.published or "", r.sequence))
+    versions = {release.sha256: version_of(release.name) for release in releases}
+    if all(version is not None for version in versions.values()):
+        return sorted(releases, key=lambda r: (versions[r.sha256] or (), r.sequence))
+    return sorted(releases, key=lambda r: r.sequence)
+
+
+def _compare_new_pairs(state: State, settings: WatchSettings, problems: list[str]) -> list[str]:
+    made = []
+    for old, new in pairwise(release_order(state.releases())):
+        if state.compared(old.sha256, new.sha256):
+            continue
+        try:
+            made.append(_compare_pair(state, settings, old, new))
+        except CopDiffError as error:
+            log.error("cannot compare %s with %s: %s", old.name, new.name, error)
+            problems.append(str(error))
+    return made
+
+
+def _report_stem(old: Release, new: Release) -> str:
+    def short(release: Release) -> str:
+        return safe_name(release.name).rsplit(".", 1)[0]
+
+    return f"{short(old)}-to-{short(new)}-{old.sha256[:6]}{new.sha256[:6]}"
+
+
+def _compare_pair(state: State, settings: WatchSettings, old: Release, new: Release) -> str:
+    out = settings.out
+    comparison = compare_files(out / old.stored, out / new.stored, settings.compare)
+    for warning in comparison_warnings(comparison):
+        log.warning("%s -> %s: %s", old.name, new.name, warning)
+    stem = f"reports/{_report_stem(old, new)}"
+    reports = {kind: f"{stem}.{kind}" for kind in REPORT_FORMATS}
+    for kind, relative in reports.items():
+        write_atomic(out / relative, render_report(comparison, kind))
+    weakenings = [f.explanation for f in comparison.findings if f.direction == "weakening"]
+    record = ComparisonRecord(
+        old, new, utc_now(), reports, summary(comparison), tuple(weakenings[:TOP_WEAKENINGS])
+    )
+    channels = settings.channels
+    with state.transaction():
+        comparison_id = state.add_comparison(record)
+        for url in channels.webhooks:
+            state.owe(comparison_id, "webhook", url, None)
+        for address in channels.emails:
+            state.owe(comparison_id, "email", address, channels.smtp)
+    counts = record.summary
+    log.info(
+        "compared %s -> %s: %d weakening(s), %d strengthening(s), %d other; wrote %s.html",
+        old.name,
+        new.name,
+        counts["weakening"],
+        counts["strengthening"],
+        counts["neutral"],
+        out / stem,
+    )
+    return stem
+
+
+# Publishing and telling
+
+
+def _write_index(state: State, settings: WatchSettings) -> None:
+    """``index.html``: every comparison, newest first; rewritten only when it changes."""
+    env = environment()
+    style = static_source(env, INDEX_STYLE)
+    page = env.get_template("watch/index.html").render(
+        source=settings.source,
+        version=__version__,
+        css=Markup(style),  # our own file, checked by static_source
+        style_hash=csp_hash(style),
+        comparisons=[record for _, record in reversed(state.comparisons())],
+        releases=list(reversed(release_order(state.releases()))),
+    )
+    index = settings.out / "index.html"
+    if not index.is_file() or index.read_text(encoding="utf-8") != page:
+        write_atomic(index, page)
+
+
+def _notify(state: State, settings: WatchSettings, problems: list[str]) -> int:
+    records = dict(state.comparisons())
+    where = Published(settings.out, settings.base_url)
+    delivered = 0
+    for owed in state.pending():
+        # The SMTP server is this run's setting: an e-mail owed since a run whose server
+        # was wrong goes through the one given now.
+        notification = replace(owed, via=settings.channels.smtp or owed.via)
+        record = records[notification.comparison_id]
+        what = f"{notification.channel} to {notification.target}"
+        try:
+            deliver(notification, record, where, settings.http, settings.channels.sender)
+        except CopDiffError as error:
+            with state.transaction():
+                state.failed(notification, str(error))
+            log.error("notification (%s) not delivered: %s; will retry next run", what, error)
+            problems.append(str(error))
+            continue
+        with state.transaction():
+            state.delivered(notification, utc_now())
+        delivered += 1
+        log.info("notified %s about %s -> %s", what, record.old.name, record.new.name)
+    return delivered

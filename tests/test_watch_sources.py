@@ -1,0 +1,186 @@
+"""The watch job's pure parts: reading listing pages and feeds, naming, ordering."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cop_diff.errors import InputError
+from cop_diff.model import Release
+from cop_diff.watch.fetch import Fetched, FetchError, check_url
+from cop_diff.watch.job import release_order, safe_name, version_of
+from cop_diff.watch.sources import page_candidates
+from tests.report_support import PageWatch, artifact, chromium
+
+ROOT = Path(__file__).resolve().parent.parent
+COP_DIFF = str(Path(sys.executable).with_name("cop-diff"))
+
+LISTING = b"""<!DOCTYPE html><html><body>
+<nav><a href="/about">About</a> <a href="mailto:x@example.org">Mail</a></nav>
+<ul>
+<li><a href="files/draft-2.pdf">Second draft</a> <time datetime="2025-03-11">11 March</time></li>
+<li><a href="https://cdn.example.org/first%20draft.pdf#page=2">First draft</a></li>
+<li><a href="javascript:alert(1)">bad.pdf</a> <a href="file:///etc/passwd.pdf">local</a></li>
+<li><a href="files/draft-2.pdf">the same link again</a></li>
+<li><a href="notes.docx">notes</a></li>
+</ul></body></html>"""
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Drafts</title>
+<entry><title>Third draft</title><published>2025-03-11T10:00:00Z</published>
+  <link rel="alternate" href="https://example.org/news/third"/>
+  <link rel="enclosure" type="application/pdf" href="/download?id=3"/></entry>
+<entry><title>Second draft</title><updated>2024-12-19T09:00:00+01:00</updated>
+  <link href="https://example.org/files/second.html"/></entry>
+</feed>"""
+
+RSS = b"""<?xml version="1.0"?><rss version="2.0"><channel><title>Drafts</title>
+<item><title>First</title><pubDate>Thu, 14 Nov 2024 12:00:00 GMT</pubDate>
+  <enclosure url="https://example.org/first.pdf" type="application/pdf" length="1"/></item>
+<item><title>Blog post</title><link>https://example.org/blog/post</link></item>
+</channel></rss>"""
+
+
+def candidates(body: bytes, match: str | None = None) -> list[tuple[str, str, str | None]]:
+    page = Fetched("https://example.org/drafts/", body)
+    found = page_candidates(page, re.compile(match) if match else None)
+    return [(c.name, c.location, c.published) for c in found]
+
+
+def test_a_listing_page_yields_its_draft_links_once_and_only_http() -> None:
+    assert candidates(LISTING) == [
+        (
+            "draft-2.pdf",
+            "https://example.org/drafts/files/draft-2.pdf",
+            "2025-03-11T00:00:00+00:00",
+        ),
+        ("first draft.pdf", "https://cdn.example.org/first%20draft.pdf", None),
+    ]
+    assert [name for name, _, _ in candidates(LISTING, r"\.docx$")] == ["notes.docx"]
+
+
+def test_an_atom_feed_prefers_the_enclosure_and_reads_dates_as_utc() -> None:
+    assert candidates(ATOM) == [
+        ("download.pdf", "https://example.org/download?id=3", "2025-03-11T10:00:00+00:00"),
+        ("second.html", "https://example.org/files/second.html", "2024-12-19T08:00:00+00:00"),
+    ]
+
+
+def test_an_rss_feed_yields_enclosures_and_skips_pages_about_them() -> None:
+    assert candidates(RSS) == [
+        ("first.pdf", "https://example.org/first.pdf", "2024-11-14T12:00:00+00:00")
+    ]
+
+
+def test_a_feed_with_entities_is_not_expanded() -> None:
+    bomb = b"""<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY a "aaaaaaaaaa">
+<!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;&a;&a;">]><rss><channel><item>
+<enclosure url="https://example.org/&b;.pdf"/></item></channel></rss>"""
+    with pytest.raises(InputError, match="declares XML entities"):
+        candidates(bomb)
+
+
+@pytest.mark.parametrize(
+    ("name", "version"),
+    [
+        ("cop-d3.pdf", (3,)),
+        ("sample-v2.pdf", (2,)),
+        ("Code-of-Practice-draft-1.2.html", (1, 2)),
+        ("Second Draft of the Code.pdf", (2,)),
+        ("code_2025_rev4.pdf", (4,)),
+        ("final.pdf", None),
+    ],
+)
+def test_versions_in_file_names(name: str, version: tuple[int, ...] | None) -> None:
+    assert version_of(name) == version
+
+
+def release(name: str, sequence: int, published: str | None = None) -> Release:
+    return Release(name, name, name, name, published, "2025-01-01T00:00:00+00:00", sequence)
+
+
+def test_releases_order_by_date_then_version_then_first_seen() -> None:
+    dated = [release("b", 1, "2025-03-01"), release("a", 2, "2024-11-14")]
+    assert [r.name for r in release_order(dated)] == ["a", "b"]
+    versioned = [release("cop-d3.pdf", 1), release("cop-d1.pdf", 2, "2024-11-14")]
+    assert [r.name for r in release_order(versioned)] == ["cop-d1.pdf", "cop-d3.pdf"]
+    neither = [release("latest.pdf", 1), release("cop-d1.pdf", 2)]
+    assert [r.name for r in release_order(neither)] == ["latest.pdf", "cop-d1.pdf"]
+
+
+@pytest.mark.parametrize(
+    ("name", "safe"),
+    [
+        ("../../etc/passwd", "passwd"),
+        ("..\\..\\boot.ini", "boot.ini"),
+        (".hidden.pdf", "hidden.pdf"),
+        ("first draft (v2).pdf", "first-draft-v2-.pdf"),
+        ("", "draft"),
+        ("a" * 300 + ".pdf", "a" * 80 + ".pdf"),
+    ],
+)
+def test_safe_names(name: str, safe: str) -> None:
+    assert safe_name(name) == safe
+
+
+@pytest.mark.parametrize("url", ["ftp://example.org/d.pdf", "file:///etc/passwd", "example.org"])
+def test_only_http_urls_are_fetched(url: str) -> None:
+    with pytest.raises(FetchError, match="only http:// and https://"):
+        check_url(url)
+
+
+def test_a_watched_folder_and_its_index_as_a_reader_sees_it(tmp_path: Path) -> None:
+    folder, out = tmp_path / "incoming", tmp_path / "site"
+    folder.mkdir()
+    for version in (1, 2, 3):
+        shutil.copy(ROOT / "drafts" / f"sample-v{version}.pdf", folder)
+    (folder / "readme.docx").write_text("not a draft")
+    command = [COP_DIFF, "watch", str(folder), "--state", str(tmp_path / "s.db")]
+    result = subprocess.run(
+        [*command, "--out", str(out), "--once"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("compared sample-v") == 2
+    index = out / "index.html"
+    with chromium() as browser:
+        page: Any = browser.new_page(viewport={"width": 1200, "height": 800})
+        watch = PageWatch(page)
+        page.goto(index.as_uri())
+        assert watch.errors == [] and watch.requests == []
+        rows = page.locator("#comparisons + table tbody tr")
+        assert rows.count() == 2
+        assert rows.first.locator("td").nth(1).inner_text().startswith("sample-v3.pdf")
+        page.screenshot(path=artifact("watch-index.png"), full_page=True)
+        page.locator("a", has_text="redline").first.click()
+        page.wait_for_load_state("load")
+        assert page.title() == "Redline: sample-v2.pdf → sample-v3.pdf"
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--email", "a@example.org"], "--email needs --smtp HOST:PORT"),
+        (["--notify", "file:///tmp/hook"], "is not an http(s) address"),
+        (["--smtp", "mail.example.org"], "is not HOST:PORT"),
+        (["--match", "("], "not a regular expression"),
+    ],
+)
+def test_bad_watch_options_are_one_usage_error(
+    tmp_path: Path, arguments: list[str], message: str
+) -> None:
+    from click.testing import CliRunner
+
+    from cop_diff.cli import main
+
+    state, out = str(tmp_path / "s.db"), str(tmp_path / "out")
+    result = CliRunner().invoke(
+        main, ["watch", str(tmp_path), "--state", state, "--out", out, "--once", *arguments]
+    )
+    assert result.exit_code == 2 and message in result.output
+    assert not (tmp_path / "out").exists()
