@@ -47,6 +47,10 @@ WHOLESALE = 5
 rewritten or moved out of the text: one finding for the list, not one per item."""
 
 
+WHOLE_LIST_GONE = 0.75
+"""Confidence that a duty-bearing list whose every item went nowhere lost its duties."""
+
+
 def _wholesale(items: list[str], size: int) -> bool:
     return len(items) >= WHOLESALE and len(items) >= 0.6 * size
 
@@ -125,6 +129,13 @@ def _whole_list(
     examples = "; ".join(quote(by_id[i].text, 6) for i in items[:3])
     text = "\n".join(by_id[i].text for i in items)
     what = name(owner, by_id)
+    lead_in_binds = (
+        duty(context.old_by_id[old_list].text, context.lexicon) is not None
+        or duty(context.new_by_id[new_list].text, context.lexicon) is not None
+    )
+    # Every item of a list whose lead-in puts a duty is gone, and none went anywhere:
+    # that is the list's duties gone, not a rewrite (rewritten items are not "gone").
+    confidence = WHOLE_LIST_GONE if len(items) == size and lead_in_binds else 0.45
     return finding(
         context,
         KINDS[0] if removed else KINDS[1],
@@ -134,8 +145,14 @@ def _whole_list(
         "" if removed else text,
         f"{len(items)} of the {size} items of the binding list of {what} "
         + ("are gone" if removed else "are new")
-        + f" (e.g. {examples}); the list may have been rewritten or moved elsewhere.",
-        0.45,
+        + f" (e.g. {examples})"
+        + (
+            "; none of them appears anywhere else in the "
+            + ("new draft." if removed else "old draft.")
+            if confidence == WHOLE_LIST_GONE
+            else "; the list may have been rewritten or moved elsewhere."
+        ),
+        confidence,
     )
 
 
