@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cop_diff.diff import rebuild, word_diff
+from cop_diff.diff import rebuild, semantic_diff, word_diff
 from cop_diff.extract.text import extract_text
 from cop_diff.model import Comparison, Outline
 from cop_diff.pipeline import Settings, compare
@@ -209,6 +209,25 @@ def test_the_word_diff_rebuilds_draft_like_texts(old: str, new: str) -> None:
     ops = word_diff(old, new)
     assert rebuild(ops, -1) == old and rebuild(ops, 1) == new
     assert all(op.text for op in ops)
+
+
+@PROPERTY
+@given(st.text(max_size=300), st.text(max_size=300))
+def test_the_two_diff_engines_agree(old: str, new: str) -> None:
+    """The C++ engine (fast-diff-match-patch) and the pure-Python fallback give one diff."""
+    pytest.importorskip("fast_diff_match_patch")
+    fast = [(op, text) for op, text in semantic_diff(old, new) if text]
+    python = [(op, text) for op, text in semantic_diff(old, new, engine="python") if text]
+    assert fast == python
+
+
+@PROPERTY
+@given(drafts(), drafts())
+def test_the_two_diff_engines_agree_on_draft_like_texts(old: str, new: str) -> None:
+    pytest.importorskip("fast_diff_match_patch")
+    fast = [(op, text) for op, text in semantic_diff(old, new) if text]
+    python = [(op, text) for op, text in semantic_diff(old, new, engine="python") if text]
+    assert fast == python
 
 
 def test_drafts_are_read_as_intended() -> None:
