@@ -9,11 +9,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
-from pdf_factory import Box, Gap, Item, Rect, Text, make_pdf
 
 from cop_diff.errors import ExtractionError, InputError
 from cop_diff.extract import extract
 from cop_diff.model import Block, Document
+from tests.pdf_factory import Box, Gap, Item, Rect, Text, make_pdf
 
 
 def extract_built(
