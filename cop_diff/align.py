@@ -584,6 +584,7 @@ def _relations(
 ) -> tuple[Alignment, ...]:
     paired_new = {c: r for r, (c, _) in pairs.items()}
     usual_kinds = _usual_kinds(a, b, pairs)
+    postings_old, postings_new = _Postings.of(a), _Postings.of(b)
     result: list[Alignment] = []
     for r, provision in enumerate(a.provisions):
         if r in pairs:
@@ -597,7 +598,9 @@ def _relations(
             if big_enough
             else None
         )
-        target = target or _containing(provision, a, b, vectoriser, settings, set(paired_new))
+        target = target or _containing(
+            provision, a, b, vectoriser, settings, set(paired_new), postings_new
+        )
         if target is not None:
             c, share = target
             result.append(Alignment(provision.id, b.provisions[c].id, "merged", round(share, 4)))
@@ -612,7 +615,9 @@ def _relations(
             if big_enough
             else None
         )
-        source = source or _containing(provision, b, a, vectoriser, settings, set(pairs))
+        source = source or _containing(
+            provision, b, a, vectoriser, settings, set(pairs), postings_old
+        )
         if source is not None:
             r, share = source
             result.append(Alignment(a.provisions[r].id, provision.id, "split", round(share, 4)))
@@ -685,6 +690,7 @@ def _containing(
     vectoriser: _Vectoriser,
     settings: AlignSettings,
     candidates: set[int],
+    postings: _Postings,
 ) -> tuple[int, float] | None:
     """The paired provision of the other draft that holds most of this one's words."""
     if provision.kind == "overview":
@@ -703,15 +709,44 @@ def _containing(
     if len(weights) < MIN_CONTAINED_WORDS:
         return None  # too short to say where its words went
     words = other.subtree_words if group == "container" else other.own_words
+    eligible = {
+        c
+        for c in candidates
+        if group_of(other.provisions[c]) == group
+        and other.provisions[c].kind != "overview"
+        # a whole section holds every word; that is no merge
+        and len(words[c]) <= MAX_CONTAINER_GROWTH * len(weights)
+    }
+    # Through the inverted index: each word visits only the provisions that hold it.
+    held: dict[int, float] = {}
+    word_postings = postings.subtree if group == "container" else postings.own
+    for word, weight in weights.items():
+        for c in word_postings.get(word, ()):
+            if c in eligible:
+                held[c] = held.get(c, 0.0) + weight
     best: tuple[int, float] | None = None
-    for c in sorted(candidates):
-        candidate = other.provisions[c]
-        if group_of(candidate) != group or candidate.kind == "overview":
-            continue
-        present = words[c]
-        if len(present) > MAX_CONTAINER_GROWTH * len(weights):
-            continue  # a whole section holds every word; that is no merge
-        share = sum(w for word, w in weights.items() if word in present) / total
+    for c in sorted(held):
+        share = held[c] / total
         if share >= settings.containment_threshold and (best is None or share > best[1]):
             best = (c, share)
     return best
+
+
+@dataclass(frozen=True)
+class _Postings:
+    """Word -> the provisions of one side that hold it (own text, or with descendants)."""
+
+    own: dict[str, list[int]]
+    subtree: dict[str, list[int]]
+
+    @classmethod
+    def of(cls, side: _Side) -> _Postings:
+        return cls(_invert(side.own_words), _invert(side.subtree_words))
+
+
+def _invert(words: tuple[frozenset[str], ...]) -> dict[str, list[int]]:
+    postings: dict[str, list[int]] = {}
+    for index, present in enumerate(words):
+        for word in present:
+            postings.setdefault(word, []).append(index)
+    return postings
