@@ -61,6 +61,11 @@ def test_whistleblowing_reduced_to_non_retaliation(compare) -> None:  # type: ig
         f for f in result.findings if f.rule == "obligation-removed" and f.old == "commitment-18"
     ]
     assert any("whistleblowing channels" in f.old_text for f in duties)
+    # The list of what the channels must offer is gone whole, and reported as a weakening.
+    items = [
+        f for f in weakenings(result) if f.rule == "list-item-removed" and f.old == "commitment-18"
+    ]
+    assert any("reporting channels" in f.old_text for f in items)
 
 
 def test_no_weakening_or_strengthening_without_change(compare) -> None:  # type: ignore[no-untyped-def]
