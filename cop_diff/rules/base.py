@@ -92,6 +92,11 @@ class SentenceIndex:
             for index, sentence in enumerate(sentences):
                 self.by_provision.setdefault((side, sentence.provision), []).append(index)
         self.words = [self._words(s.text) for s in (*self.old, *self.new)]
+        # Which sentences bind, per side, as arrays: the masks of best() and elsewhere().
+        self.binds = {
+            "old": np.array([s.binding for s in self.old], dtype=bool),
+            "new": np.array([s.binding for s in self.new], dtype=bool),
+        }
         self.idf: dict[str, float] = {}
         self.similarity = self._similarities()
 
@@ -132,11 +137,10 @@ class SentenceIndex:
     def best(self, side: str, index: int, *, binding: bool) -> tuple[int, float] | None:
         """The most similar sentence of the other draft with the given binding force."""
         line = self.similarity[index] if side == "old" else self.similarity[:, index]
-        others = self.new if side == "old" else self.old
-        candidates = [i for i, s in enumerate(others) if s.binding == binding]
-        if not candidates:
+        mask = self.binds["new" if side == "old" else "old"] == binding
+        if not mask.any():
             return None
-        top = max(candidates, key=lambda i: float(line[i]))
+        top = int(np.argmax(np.where(mask, line, -np.inf)))  # the first of equals, as max()
         return top, float(line[top])
 
     def kept_by(self, side: str, index: int, other: int) -> float:
@@ -169,14 +173,10 @@ class SentenceIndex:
         they cannot be where this one went.
         """
         line = self.similarity[index] if side == "old" else self.similarity[:, index]
-        others = self.new if side == "old" else self.old
-        mask = np.array(
-            [
-                (binding is None or s.binding == binding) and i not in taken
-                for i, s in enumerate(others)
-            ],
-            dtype=bool,
-        )
+        binds = self.binds["new" if side == "old" else "old"]
+        mask = np.ones_like(binds) if binding is None else binds == binding
+        if taken:
+            mask[list(taken)] = False
         return float(line[mask].max(initial=0.0)) if mask.any() else 0.0
 
 
