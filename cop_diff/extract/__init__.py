@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cop_diff.errors import InputError, about
+from cop_diff.extract.inflation import MAX_STREAM_BYTES, MAX_TOTAL_BYTES
 from cop_diff.model import Document, SourceFormat
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
@@ -15,10 +16,20 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 
 @dataclass(frozen=True)
 class ExtractSettings:
-    """How to open a draft: a PDF's password, and how many pages are too many."""
+    """How to open a draft: a PDF's password, and how many pages or bytes are too many."""
 
     password: str | None = None
     max_pages: int | None = None
+    max_inflated_stream_bytes: int = MAX_STREAM_BYTES
+    """A PDF stream that decodes to more than this is refused as a decompression bomb.
+
+    The largest stream of the real drafts decodes to 0.12 MB; fonts run to tens of MB.
+    """
+    max_inflated_total_bytes: int = MAX_TOTAL_BYTES
+    """Nor may a PDF's streams decode to more than this in all (the real drafts: 3 MB).
+
+    pdfminer keeps every decoded stream until the draft is read, so this bounds memory.
+    """
 
 
 def sniff_format(path: Path, head: bytes) -> SourceFormat:
@@ -69,6 +80,8 @@ def extract(path: Path, settings: ExtractSettings | None = None) -> Document:
                 sha256=digest,
                 password=settings.password or "",
                 max_pages=settings.max_pages,
+                max_inflated_stream_bytes=settings.max_inflated_stream_bytes,
+                max_inflated_total_bytes=settings.max_inflated_total_bytes,
             )
         if source_format == "html":
             from cop_diff.extract.html import extract_html

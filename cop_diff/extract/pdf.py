@@ -17,6 +17,12 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cop_diff.errors import CopDiffError, ExtractionError, LimitError
+from cop_diff.extract.inflation import (
+    MAX_STREAM_BYTES,
+    MAX_TOTAL_BYTES,
+    InflationBudget,
+    bounded_inflation,
+)
 from cop_diff.extract.textclean import (
     classify_box_title,
     is_dotted_leader_line,
@@ -92,9 +98,17 @@ def extract_pdf(
     sha256: str,
     password: str = "",
     max_pages: int | None = None,
+    max_inflated_stream_bytes: int = MAX_STREAM_BYTES,
+    max_inflated_total_bytes: int = MAX_TOTAL_BYTES,
 ) -> Document:
-    """Extract a PDF's text as blocks in reading order."""
-    pages = list(_read_pages(data, source, password, max_pages))
+    """Extract a PDF's text as blocks in reading order.
+
+    A PDF whose streams decode to more than the ``max_inflated_*`` bytes is refused with
+    a ``LimitError`` before the memory is taken (a decompression bomb).
+    """
+    budget = InflationBudget(source, max_inflated_stream_bytes, max_inflated_total_bytes)
+    with bounded_inflation(budget):
+        pages = list(_read_pages(data, source, password, max_pages))
     if not any(page.lines for page in pages):
         raise ExtractionError(
             "the PDF has no text layer (a scan?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`",
@@ -181,6 +195,8 @@ def _layouts(data: bytes, source: str, password: str, max_pages: int | None) -> 
         device = PDFPageAggregator(manager, laparams=laparams)
         interpreter = PDFPageInterpreter(manager, device)
         pages = PDFPage.create_pages(document)
+    except CopDiffError:
+        raise
     except Exception as error:
         raise unreadable(error) from error
     if max_pages is not None and count is not None and count > max_pages:
