@@ -319,6 +319,27 @@ def test_names_from_the_source_never_escape_the_output_folder(watch: Watch) -> N
     assert all(path != "/etc/passwd.pdf" for path, _ in watch.site.log)
 
 
+@pytest.mark.parametrize(
+    ("target", "message"),
+    [
+        ("file:///etc/passwd", "Redirection to url 'file:///etc/passwd' is not allowed"),
+        ("ftp://127.0.0.1/d.pdf", "ftp://127.0.0.1/d.pdf: only http:// and https://"),
+    ],
+)
+def test_a_redirect_to_another_scheme_is_refused(watch: Watch, target: str, message: str) -> None:
+    watch.publish("sample-v1.pdf", sample(1))
+    watch.site.faults = {"sample-v1.pdf": [f"redirect {target}"]}
+    result = watch.run()
+    assert result.returncode == 2
+    assert message in result.stderr and "will try again next run" in result.stderr
+    assert not list((watch.out / "drafts").rglob("*.pdf"))
+
+    watch.site.faults = {"sample-v1.pdf": [f"redirect {watch.url}sample-v1.pdf"]}
+    followed = watch.run()  # an http redirect is followed
+    assert followed.returncode == 0, followed.stderr
+    assert len(list((watch.out / "drafts").rglob("*.pdf"))) == 1
+
+
 def test_time_to_sleep_between_runs_is_not_spent_holding_the_lock(watch: Watch) -> None:
     watch.publish("sample-v1.pdf", sample(1))
     command = [arg for arg in watch.command() if arg != "--once"] + ["--interval", "5"]

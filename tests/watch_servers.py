@@ -21,7 +21,8 @@ from aiosmtpd.controller import Controller
 class Site:
     """What the draft site serves, and how it misbehaves.
 
-    ``faults[path]`` is a queue consumed one request at a time: "500", "slow" (answer after
+    ``faults[path]`` is a queue consumed one request at a time: "500", "redirect URL",
+    "slow" (answer after
     ``slow_seconds``), "truncate" (announce the full length, send half, close), "stall"
     (send half, set ``stalled``, then hang until the test ends).
     """
@@ -56,6 +57,13 @@ class _SiteHandler(BaseHTTPRequestHandler):
             return
         if fault == "500":
             self._answer(500, b"server error")
+            return
+        if fault is not None and fault.startswith("redirect "):
+            self.site.log.append((path, 302))
+            self.send_response(302)
+            self.send_header("Location", fault.removeprefix("redirect "))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
             return
         if fault == "slow":
             time.sleep(self.site.slow_seconds)

@@ -170,8 +170,6 @@ def _open(request: urllib.request.Request, settings: HttpSettings) -> http.clien
             raise
         raise FetchError(f"HTTP {error.code} {error.reason}", path=request.full_url) from error
     except urllib.error.URLError as error:
-        if isinstance(error.reason, FetchError):
-            raise error.reason from error
         raise _Retryable(f"cannot connect ({error.reason})") from error
     except (TimeoutError, ConnectionError, http.client.HTTPException) as error:
         raise _Retryable(f"no answer ({error or type(error).__name__})") from error
