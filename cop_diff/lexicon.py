@@ -37,6 +37,8 @@ class Lexicon:
     note_stops: tuple[str, ...]
     """Sentences about the text itself, in which no modal binds."""
     hedges: re.Pattern[str]
+    example_leads: re.Pattern[str]
+    """How a list is introduced as mere examples."""
     exemptions: re.Pattern[str]
     exempt_classes: re.Pattern[str]
     wide_scope: frozenset[str]
@@ -97,6 +99,7 @@ def _build(data: dict[str, Any]) -> Lexicon:
         removal_notes=tuple(re.compile(p, re.IGNORECASE) for p in data.get("removal_notes", [])),
         note_stops=tuple(data.get("note_stops", [])),
         hedges=_compile(data["hedges"]),
+        example_leads=_compile(data.get("example_leads", ["(?!x)x"])),
         exemptions=_compile(data["exemptions"]),
         exempt_classes=_compile(data["exempt_classes"]),
         wide_scope=frozenset(w.lower() for w in data["scope"]["wide"]),

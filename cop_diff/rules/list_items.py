@@ -2,7 +2,8 @@
 
 An item gone from a binding list (a risk no longer to be assessed, a duty no longer
 listed) weakens; an item moved from a binding list to one that does not bind (a list
-"for potential consideration", a recital) is demoted. Reordering a list changes nothing.
+"for potential consideration", a recital) is demoted, and so is a whole list that is now
+introduced as examples (lexicon ``example_leads``). Reordering a list changes nothing.
 
 Weakening:      3.2 Selected hazards: [collision, fire, noise]
             ->  Appendix 1.2 Selected hazards: [collision, fire]
@@ -12,11 +13,12 @@ Not weakening:  [collision, fire, noise] -> [fire, noise, collision]
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import numpy as np
 
-from cop_diff.model import Finding
+from cop_diff.model import Finding, ListDiff
 from cop_diff.rules.base import (
     KEPT_CONTENT,
     REWORDED,
@@ -156,12 +158,62 @@ def _whole_list(
     )
 
 
+_LEAD_IN = re.compile(r"[^.;:\n]*:\s*$")
+
+
+def _lead_in(text: str) -> str | None:
+    """The clause that introduces a list: the last sentence of a paragraph ending ":"."""
+    for paragraph in text.split("\n\n"):
+        found = _LEAD_IN.search(paragraph.strip())
+        if found:
+            return found.group(0).strip()
+    return None
+
+
+def _now_examples(
+    context: RuleContext, lists: ListDiff, old_name: str, new_name: str
+) -> Iterator[Finding]:
+    """A binding list whose items were required and are now only examples (or back)."""
+    old_owner, new_owner = context.old_by_id[lists.old], context.new_by_id[lists.new]
+    if not (old_owner.binding and new_owner.binding) or not (lists.kept or lists.moved_in):
+        return
+    old_lead, new_lead = _lead_in(old_owner.text), _lead_in(new_owner.text)
+    if old_lead is None or new_lead is None:
+        return
+    examples = context.lexicon.example_leads
+    old_examples, new_examples = examples.search(old_lead), examples.search(new_lead)
+    if bool(old_examples) == bool(new_examples):
+        return
+    demoted = new_examples is not None
+    owner = old_owner if demoted else new_owner
+    if duty(owner.text, context.lexicon) is None:
+        return  # a list no duty governs was never required
+    marker = new_examples or old_examples
+    assert marker is not None
+    count = len(lists.kept) + len(lists.moved_in if demoted else lists.moved_out)
+    yield finding(
+        context,
+        KINDS[2] if demoted else KINDS[3],
+        "weakening" if demoted else "strengthening",
+        (lists.old, lists.new),
+        old_lead,
+        new_lead,
+        f'The list of {new_name} is now introduced as examples ("{marker.group(0)}"): '
+        f"its {count} items no longer bind as they did in {old_name}."
+        if demoted
+        else f"The list of {new_name} is no longer introduced as examples: its {count} "
+        f'items now bind, where {old_name} gave them as examples ("{marker.group(0)}").',
+        0.8,
+    )
+
+
 def detect(context: RuleContext) -> Iterator[Finding]:
     for lists in context.lists:
         old_list = context.old_by_id[lists.old]
         new_list = context.new_by_id[lists.new]
         old_name = name(old_list, context.old_by_id)
         new_name = name(new_list, context.new_by_id)
+        yield from _now_examples(context, lists, old_name, new_name)
         rewritten = _reworded(context, list(lists.removed), list(lists.added))
         gone = [i for i in lists.removed if i not in rewritten and _gone(context, "old", i)]
         came = [i for i in lists.added if i not in rewritten and _gone(context, "new", i)]
