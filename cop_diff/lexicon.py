@@ -37,6 +37,8 @@ class Lexicon:
     note_stops: tuple[str, ...]
     """Sentences about the text itself, in which no modal binds."""
     hedges: re.Pattern[str]
+    hedge_fillers: frozenset[str]
+    """Words that only join a hedge ("where", "this", "is"); the rest identify it."""
     example_leads: re.Pattern[str]
     """How a list is introduced as mere examples."""
     exemptions: re.Pattern[str]
@@ -99,6 +101,7 @@ def _build(data: dict[str, Any]) -> Lexicon:
         removal_notes=tuple(re.compile(p, re.IGNORECASE) for p in data.get("removal_notes", [])),
         note_stops=tuple(data.get("note_stops", [])),
         hedges=_compile(data["hedges"]),
+        hedge_fillers=frozenset(w.lower() for w in data.get("hedge_fillers", [])),
         example_leads=_compile(data.get("example_leads", ["(?!x)x"])),
         exemptions=_compile(data["exemptions"]),
         exempt_classes=_compile(data["exempt_classes"]),

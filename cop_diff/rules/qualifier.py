@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from cop_diff.lexicon import Lexicon
 from cop_diff.model import Finding
 from cop_diff.rules.base import (
     ProvisionPair,
@@ -33,21 +34,20 @@ KINDS = ("qualifier-added", "qualifier-removed")
 
 
 def detect(context: RuleContext) -> Iterator[Finding]:
-    hedges = context.lexicon.hedges
-    language = context.lexicon.stemmer
+    lexicon = context.lexicon
     for pair in context.pairs:
         if not (pair.old.binding and pair.new.binding):
             continue
         what = name(pair.new, context.new_by_id)
         # A hedge the provision already had somewhere ("proportional to" reworded as
         # "proportionate to", or moved to another sentence) is not a new one.
-        before_all = _hedges(pair.old.text, hedges, language)
-        after_all = _hedges(pair.new.text, hedges, language)
+        before_all = _hedges(pair.old.text, lexicon)
+        after_all = _hedges(pair.new.text, lexicon)
         for sentences in pair.matched:
             old_level = strength(sentences.old, context.lexicon)
             new_level = strength(sentences.new, context.lexicon)
-            before = _hedges(sentences.old, hedges, language)
-            after = _hedges(sentences.new, hedges, language)
+            before = _hedges(sentences.old, lexicon)
+            after = _hedges(sentences.new, lexicon)
             if new_level <= old_level:  # a hedge on a duty that got stronger is a trade-off
                 for key in sorted(after.keys() - before_all.keys()):
                     yield _report(context, pair, sentences.new, sentences.old, after[key], True,
@@ -58,14 +58,15 @@ def detect(context: RuleContext) -> Iterator[Finding]:
                                   what, sentences.similarity)  # fmt: skip
 
 
-def _hedges(
-    text: str, hedges: re.Pattern[str], language: str
-) -> dict[tuple[str, ...], re.Match[str]]:
-    """Hedges keyed by the first letters of their words' stems (first occurrence of each):
-    "proportional to" and "proportionate to" are one hedge."""
+def _hedges(text: str, lexicon: Lexicon) -> dict[tuple[str, ...], re.Match[str]]:
+    """Hedges keyed by the first letters of the stems of their words that are not fillers
+    (first occurrence of each): "proportional to" and "proportionate to" are one hedge,
+    and so are "when relevant" and "where this is relevant"."""
     found: dict[tuple[str, ...], re.Match[str]] = {}
-    for match in hedges.finditer(text):
-        key = tuple(stem[:HEDGE_KEY] for stem in stems(match.group(0), language))
+    for match in lexicon.hedges.finditer(text):
+        words = match.group(0).lower().split()
+        telling = [w for w in words if w not in lexicon.hedge_fillers] or words
+        key = tuple(stem[:HEDGE_KEY] for stem in stems(" ".join(telling), lexicon.stemmer))
         found.setdefault(key, match)
     return found
 
