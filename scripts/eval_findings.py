@@ -1,44 +1,135 @@
-"""Detector precision and recall per kind against tests/gold/findings-*.json.
+"""Detector precision and recall per kind against tests/gold/findings-*.json, then
+precision per direction against the verdicts in tests/gold/judged-*.json.
 
 Usage: python scripts/eval_findings.py [DRAFTS_DIR] [--list]   (default ../shared/drafts)
 
 Precision counts a reported weakening or strengthening as right when the gold has the
 same rule and direction on the same provision (or an ancestor or descendant); the gold
 is our own reading and not exhaustive, so precision here is a lower bound.
+
+A judged file holds a reader's verdict (right, partly or wrong) on a sample of reported
+findings, matched to the current report by rule, old and new provision. It gives, per
+direction ("possibly" = neutral findings whose explanation starts with "Possibly"), the
+strict precision (right / judged) and the lenient one ((right + partly) / judged), and
+counts the reported weakenings and strengthenings that nobody has judged yet.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+from collections import Counter, defaultdict
 from pathlib import Path
+from typing import Any
 
 from cop_diff.evaluation import score_findings
+from cop_diff.model import Comparison, Finding
 from cop_diff.pipeline import compare_files
 
 ROOT = Path(__file__).resolve().parent.parent
+GROUPS = ("weakening", "strengthening", "possibly")
+VERDICTS = ("right", "partly", "wrong")
+
+Key = tuple[str, str | None, str | None]
+
+
+def load_comparison(
+    drafts: Path, gold: dict[str, Any], cache: dict[tuple[str, str], Comparison]
+) -> Comparison:
+    pair = (gold["old"], gold["new"])
+    if pair not in cache:
+        cache[pair] = compare_files(drafts / pair[0], drafts / pair[1])
+    return cache[pair]
+
+
+def print_gold_scores(path: Path, gold: dict[str, Any], comparison: Comparison) -> None:
+    score = score_findings(comparison, gold)
+    print(f"{path.name}: {gold['old']} -> {gold['new']}")
+    print(f"  {'rule':22} {'reported':>8} {'precision':>9} {'gold':>5} {'recall':>6}")
+    for rule in sorted(set(score.reported) | set(score.gold)):
+        print(
+            f"  {rule:22} {score.reported[rule]:8} {score.precision(rule):9.0%}"
+            f" {score.gold[rule]:5} {score.recall(rule):6.0%}"
+        )
+    print(
+        f"  {'all':22} {sum(score.reported.values()):8} {score.precision():9.0%}"
+        f" {sum(score.gold.values()):5} {score.recall():6.0%}"
+    )
+    if "--list" in sys.argv:
+        print("\n".join(f"  missed: {m}" for m in score.missed))
+
+
+def group_of(finding: Finding) -> str | None:
+    """The row a reported finding is counted in, or None for plain neutral findings."""
+    if finding.direction != "neutral":
+        return finding.direction
+    return "possibly" if finding.explanation.startswith("Possibly") else None
+
+
+def finding_key(finding: Finding) -> Key:
+    return (finding.rule, finding.old, finding.new)
+
+
+def verdict_pool(judged: list[dict[str, Any]]) -> dict[Key, list[str]]:
+    """Verdicts by rule, old and new, in file order (one key can be judged several times)."""
+    pool: dict[Key, list[str]] = defaultdict(list)
+    for entry in judged:
+        pool[(entry["rule"], entry["old"], entry["new"])].append(entry["verdict"])
+    return pool
+
+
+def match_verdicts(
+    findings: tuple[Finding, ...], judged: list[dict[str, Any]]
+) -> list[tuple[Finding, str, str | None]]:
+    """Each counted finding with its row and verdict (None when not judged); findings
+    sharing a key take that key's verdicts in report order, each verdict at most once."""
+    pool = verdict_pool(judged)
+    matched: list[tuple[Finding, str, str | None]] = []
+    for finding in findings:
+        group = group_of(finding)
+        if group is None:
+            continue
+        verdicts = pool.get(finding_key(finding))
+        matched.append((finding, group, verdicts.pop(0) if verdicts else None))
+    return matched
+
+
+def ratio(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "-"
+
+
+def print_judged_scores(path: Path, judgements: dict[str, Any], comparison: Comparison) -> None:
+    matched = match_verdicts(comparison.findings, judgements["judged"])
+    counts = Counter((group, verdict) for _, group, verdict in matched)
+    print(f"{path.name}: {judgements['old']} -> {judgements['new']}, current report")
+    print(
+        f"  {'direction':14} {'judged':>6} {'right':>6} {'partly':>6} {'wrong':>6}"
+        f" {'strict':>7} {'lenient':>7} {'unjudged':>8}"
+    )
+    for group in GROUPS:
+        right, partly, wrong = (counts[group, verdict] for verdict in VERDICTS)
+        judged = right + partly + wrong
+        print(
+            f"  {group:14} {judged:6} {right:6} {partly:6} {wrong:6}"
+            f" {ratio(right, judged):>7} {ratio(right + partly, judged):>7}"
+            f" {counts[group, None]:8}"
+        )
+    unjudged = [f for f, group, verdict in matched if verdict is None and group != "possibly"]
+    print(f"  reported weakenings and strengthenings not judged yet: {len(unjudged)}")
+    if "--list" in sys.argv:
+        print("\n".join(f"  unjudged: {f.rule} {f.direction} {f.old} -> {f.new}" for f in unjudged))
 
 
 def main() -> int:
     args = [a for a in sys.argv[1:] if not a.startswith("--")]
     drafts = Path(args[0] if args else ROOT.parent / "shared" / "drafts")
+    cache: dict[tuple[str, str], Comparison] = {}
     for path in sorted((ROOT / "tests" / "gold").glob("findings-*.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
-        comparison = compare_files(drafts / gold["old"], drafts / gold["new"])
-        score = score_findings(comparison, gold)
-        print(f"{path.name}: {gold['old']} -> {gold['new']}")
-        print(f"  {'rule':22} {'reported':>8} {'precision':>9} {'gold':>5} {'recall':>6}")
-        for rule in sorted(set(score.reported) | set(score.gold)):
-            print(
-                f"  {rule:22} {score.reported[rule]:8} {score.precision(rule):9.0%}"
-                f" {score.gold[rule]:5} {score.recall(rule):6.0%}"
-            )
-        print(
-            f"  {'all':22} {sum(score.reported.values()):8} {score.precision():9.0%}"
-            f" {sum(score.gold.values()):5} {score.recall():6.0%}"
-        )
-        if "--list" in sys.argv:
-            print("\n".join(f"  missed: {m}" for m in score.missed))
+        print_gold_scores(path, gold, load_comparison(drafts, gold, cache))
+    for path in sorted((ROOT / "tests" / "gold").glob("judged-*.json")):
+        judgements = json.loads(path.read_text(encoding="utf-8"))
+        print_judged_scores(path, judgements, load_comparison(drafts, judgements, cache))
     return 0
 
 
