@@ -8,11 +8,11 @@ was unsure. Entries with ``old: null`` say the new provision is new.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from cop_diff.model import Comparison
+from cop_diff.model import Comparison, Finding
 
 # An old provision's pairing counts first, then where it merged; a split only says
 # what the old provision fed.
@@ -96,15 +96,16 @@ def _family(comparison: Comparison, side: str, provision: str | None) -> set[str
         return set()
     provisions = comparison.old.provisions if side == "old" else comparison.new.provisions
     parent = {p.id: p.parent for p in provisions}
-    family = {provision}
+    descendants = {provision}
+    for candidate in provisions:  # in document order, so descendants follow their parents
+        if candidate.parent in descendants:
+            descendants.add(candidate.id)
+    ancestors = set()
     node = parent.get(provision)
     while node is not None:
-        family.add(node)
+        ancestors.add(node)
         node = parent.get(node)
-    for candidate in provisions:  # in document order, so descendants follow their parents
-        if candidate.parent in family and candidate.parent != parent.get(provision):
-            family.add(candidate.id)
-    return family
+    return descendants | ancestors
 
 
 def score_findings(comparison: Comparison, gold: dict[str, Any]) -> FindingScore:
@@ -139,3 +140,45 @@ def score_findings(comparison: Comparison, gold: dict[str, Any]) -> FindingScore
     for i in hit:
         reported_matched[reported[i].rule] += 1
     return FindingScore(counts, gold_counts, reported_matched, gold_matched, tuple(missed))
+
+
+# Judged samples: verdicts on reported findings (tests/gold/judged-*.json)
+
+GROUPS = ("weakening", "strengthening", "possibly")
+VERDICTS = ("right", "partly", "wrong")
+Key = tuple[str, str | None, str | None]
+
+
+def group_of(finding: Finding) -> str | None:
+    """The row a reported finding is counted in, or None for plain neutral findings."""
+    if finding.direction != "neutral":
+        return finding.direction
+    return "possibly" if finding.explanation.startswith("Possibly") else None
+
+
+def finding_key(finding: Finding) -> Key:
+    return (finding.rule, finding.old, finding.new)
+
+
+def verdict_pool(judged: list[dict[str, Any]]) -> dict[Key, list[str]]:
+    """Verdicts by rule, old and new, in file order (one key can be judged several times)."""
+    pool: dict[Key, list[str]] = defaultdict(list)
+    for entry in judged:
+        pool[(entry["rule"], entry["old"], entry["new"])].append(entry["verdict"])
+    return pool
+
+
+def match_verdicts(
+    findings: tuple[Finding, ...], judged: list[dict[str, Any]]
+) -> list[tuple[Finding, str, str | None]]:
+    """Each counted finding with its row and verdict (None when not judged); findings
+    sharing a key take that key's verdicts in report order, each verdict at most once."""
+    pool = verdict_pool(judged)
+    matched: list[tuple[Finding, str, str | None]] = []
+    for finding in findings:
+        group = group_of(finding)
+        if group is None:
+            continue
+        verdicts = pool.get(finding_key(finding))
+        matched.append((finding, group, verdicts.pop(0) if verdicts else None))
+    return matched

@@ -18,19 +18,15 @@ from __future__ import annotations
 
 import json
 import sys
-from collections import Counter, defaultdict
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from cop_diff.evaluation import score_findings
-from cop_diff.model import Comparison, Finding
+from cop_diff.evaluation import GROUPS, VERDICTS, match_verdicts, score_findings
+from cop_diff.model import Comparison
 from cop_diff.pipeline import compare_files
 
 ROOT = Path(__file__).resolve().parent.parent
-GROUPS = ("weakening", "strengthening", "possibly")
-VERDICTS = ("right", "partly", "wrong")
-
-Key = tuple[str, str | None, str | None]
 
 
 def load_comparison(
@@ -57,41 +53,6 @@ def print_gold_scores(path: Path, gold: dict[str, Any], comparison: Comparison) 
     )
     if "--list" in sys.argv:
         print("\n".join(f"  missed: {m}" for m in score.missed))
-
-
-def group_of(finding: Finding) -> str | None:
-    """The row a reported finding is counted in, or None for plain neutral findings."""
-    if finding.direction != "neutral":
-        return finding.direction
-    return "possibly" if finding.explanation.startswith("Possibly") else None
-
-
-def finding_key(finding: Finding) -> Key:
-    return (finding.rule, finding.old, finding.new)
-
-
-def verdict_pool(judged: list[dict[str, Any]]) -> dict[Key, list[str]]:
-    """Verdicts by rule, old and new, in file order (one key can be judged several times)."""
-    pool: dict[Key, list[str]] = defaultdict(list)
-    for entry in judged:
-        pool[(entry["rule"], entry["old"], entry["new"])].append(entry["verdict"])
-    return pool
-
-
-def match_verdicts(
-    findings: tuple[Finding, ...], judged: list[dict[str, Any]]
-) -> list[tuple[Finding, str, str | None]]:
-    """Each counted finding with its row and verdict (None when not judged); findings
-    sharing a key take that key's verdicts in report order, each verdict at most once."""
-    pool = verdict_pool(judged)
-    matched: list[tuple[Finding, str, str | None]] = []
-    for finding in findings:
-        group = group_of(finding)
-        if group is None:
-            continue
-        verdicts = pool.get(finding_key(finding))
-        matched.append((finding, group, verdicts.pop(0) if verdicts else None))
-    return matched
 
 
 def ratio(part: int, whole: int) -> str:

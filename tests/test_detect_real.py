@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from functools import cache
 from pathlib import Path
 
 import pytest
 
-from cop_diff.evaluation import score_findings
+from cop_diff.evaluation import match_verdicts, score_findings
 from cop_diff.model import Comparison, Finding
 from cop_diff.pipeline import compare_files
 
 GOLD = Path(__file__).resolve().parent / "gold" / "findings-d2-d3.json"
+JUDGED = GOLD.with_name("judged-d2-d3.json")
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +93,20 @@ def test_swapping_turns_weakenings_into_strengthenings(compare) -> None:  # type
 def test_against_our_gold_annotations(compare) -> None:  # type: ignore[no-untyped-def]
     gold = json.loads(GOLD.read_text(encoding="utf-8"))
     score = score_findings(compare("cop-d2.pdf", "cop-d3.pdf"), gold)
-    # Guards at today's measured values (precision 0.69, recall 0.26 against the gold),
-    # not the targets: the detectors favour a short, right list of weakenings.
-    assert score.precision() >= 0.6
-    assert score.recall() >= 0.2, score.missed
+    # Guards at today's measured values (precision 0.46, recall 0.13 against the gold,
+    # which is not exhaustive; a finding counts only on its own provision, an ancestor or
+    # a descendant), not the targets: the detectors favour a short, right list.
+    assert score.precision() >= 0.4
+    assert score.recall() >= 0.12, score.missed
+
+
+def test_judged_precision_of_weakenings(compare) -> None:  # type: ignore[no-untyped-def]
+    """Reported weakenings against our verdicts on them (tests/gold/judged-d2-d3.json):
+    guards at today's 0.73 strict and 0.87 lenient; the target is 0.9."""
+    judgements = json.loads(JUDGED.read_text(encoding="utf-8"))
+    matched = match_verdicts(compare("cop-d2.pdf", "cop-d3.pdf").findings, judgements["judged"])
+    verdicts = Counter(verdict for _, group, verdict in matched if group == "weakening")
+    judged = verdicts["right"] + verdicts["partly"] + verdicts["wrong"]
+    assert judged >= 10
+    assert verdicts["right"] / judged >= 0.7, verdicts
+    assert (verdicts["right"] + verdicts["partly"]) / judged >= 0.85, verdicts
