@@ -46,6 +46,8 @@ class Lexicon:
     wide_scope: frozenset[str]
     narrow_scope: frozenset[str]
     references: tuple[re.Pattern[str], ...]
+    reference_aliases: dict[str, str]
+    """Short name (lower case) -> the instrument's numbered citation."""
     time_units: dict[str, float]
     deadline_context: re.Pattern[str]
     retention_context: re.Pattern[str]
@@ -108,6 +110,9 @@ def _build(data: dict[str, Any]) -> Lexicon:
         wide_scope=frozenset(w.lower() for w in data["scope"]["wide"]),
         narrow_scope=frozenset(w.lower() for w in data["scope"]["narrow"]),
         references=tuple(re.compile(p) for p in data["references"]["patterns"]),
+        reference_aliases={
+            str(k).lower(): str(v) for k, v in data["references"].get("aliases", {}).items()
+        },
         time_units={str(k).lower(): float(v) for k, v in numbers["time_units"].items()},
         deadline_context=_compile(numbers["deadline_context"]),
         retention_context=_compile(numbers["retention_context"]),

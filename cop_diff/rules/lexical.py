@@ -69,13 +69,16 @@ def phrases(pattern: re.Pattern[str], text: str) -> list[str]:
     return [" ".join(m.group(0).lower().split()) for m in pattern.finditer(text)]
 
 
-def references(text: str, lexicon: Lexicon) -> set[str]:
+def references(text: str, lexicon: Lexicon) -> dict[str, str]:
     """Legal instruments cited, normalised: "Directive 2019/790/EU" and "Directive (EU)
-    2019/790" are one instrument, "Directive (EU) 2019/790"."""
-    found: set[str] = set()
+    2019/790" are one instrument, "Directive (EU) 2019/790"; a short name ("GDPR") is
+    the instrument its alias names. Each instrument with the words that cite it first."""
+    found: dict[str, str] = {}
     for pattern in lexicon.references:
         for match in pattern.finditer(text):
-            found.add(_canonical(" ".join(match.group(1).split())))
+            citation = " ".join(match.group(1).split())
+            canonical = _canonical(lexicon.reference_aliases.get(citation.lower(), citation))
+            found.setdefault(canonical, citation)
     return found
 
 

@@ -170,6 +170,12 @@ def _lead_in(text: str) -> str | None:
     return None
 
 
+def _examples(context: RuleContext, owner_text: str) -> re.Match[str] | None:
+    """The marker if the list under this text is introduced as examples."""
+    lead = _lead_in(owner_text)
+    return context.lexicon.example_leads.search(lead) if lead is not None else None
+
+
 def _now_examples(
     context: RuleContext, lists: ListDiff, old_name: str, new_name: str
 ) -> Iterator[Finding]:
@@ -180,8 +186,7 @@ def _now_examples(
     old_lead, new_lead = _lead_in(old_owner.text), _lead_in(new_owner.text)
     if old_lead is None or new_lead is None:
         return
-    examples = context.lexicon.example_leads
-    old_examples, new_examples = examples.search(old_lead), examples.search(new_lead)
+    old_examples, new_examples = _examples(context, old_lead), _examples(context, new_lead)
     if bool(old_examples) == bool(new_examples):
         return
     demoted = new_examples is not None
@@ -215,8 +220,22 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         new_name = name(new_list, context.new_by_id)
         yield from _now_examples(context, lists, old_name, new_name)
         rewritten = _reworded(context, list(lists.removed), list(lists.added))
-        gone = [i for i in lists.removed if i not in rewritten and _gone(context, "old", i)]
-        came = [i for i in lists.added if i not in rewritten and _gone(context, "new", i)]
+        # Items of a list introduced as examples bind nobody: gaining or losing one is no
+        # change to a duty (the list's own demotion, if any, is reported above).
+        gone = [
+            i
+            for i in lists.removed
+            if i not in rewritten
+            and _gone(context, "old", i)
+            and not _examples(context, old_list.text)
+        ]
+        came = [
+            i
+            for i in lists.added
+            if i not in rewritten
+            and _gone(context, "new", i)
+            and not _examples(context, new_list.text)
+        ]
         old_size = len(lists.kept) + len(lists.removed) + len(lists.moved_out)
         new_size = len(lists.kept) + len(lists.added) + len(lists.moved_in)
         kept_share = len(lists.kept) / max(old_size, new_size, 1)

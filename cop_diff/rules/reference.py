@@ -54,9 +54,10 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             KINDS[1] if relegated else KINDS[0],
             "weakening",
             (old_id, new_other.get(instrument) if relegated else context.counterparts.get(old_id)),
-            _span(provision, instrument),
-            _span(context.new_by_id.get(new_other.get(instrument, "")), instrument),
-            f"{instrument}, cited in {name(provision, context.old_by_id)}, is no longer cited in "
+            _span(provision, instrument, context),
+            _span(context.new_by_id.get(new_other.get(instrument, "")), instrument, context),
+            f"{_cited_as(provision, instrument, context)}, cited in "
+            f"{name(provision, context.old_by_id)}, is no longer cited in "
             "any binding text" + ("; only recitals or boxes mention it." if relegated else "."),
             0.8,
         )
@@ -71,18 +72,25 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             KINDS[3] if promoted else KINDS[2],
             "strengthening",
             (old_other.get(instrument) if promoted else origins.get(new_id), new_id),
-            _span(context.old_by_id.get(old_other.get(instrument, "")), instrument),
-            _span(provision, instrument),
-            f"{instrument} is now cited in binding text ({name(provision, context.new_by_id)})"
+            _span(context.old_by_id.get(old_other.get(instrument, "")), instrument, context),
+            _span(provision, instrument, context),
+            f"{_cited_as(provision, instrument, context)} is now cited in binding text "
+            f"({name(provision, context.new_by_id)})"
             + (", not only in recitals or boxes." if promoted else "."),
             0.8,
         )
 
 
-def _span(provision: Provision | None, instrument: str) -> str:
+def _cited_as(provision: Provision, instrument: str, context: RuleContext) -> str:
+    """The words the provision cites the instrument with ("GDPR", "AI Act")."""
+    return references(provision.text, context.lexicon).get(instrument, instrument)
+
+
+def _span(provision: Provision | None, instrument: str, context: RuleContext) -> str:
     """The citation in its sentence, or "" when the provision is unknown."""
     if provision is None:
         return ""
     flat = " ".join(provision.text.split())
-    at = flat.find(instrument)
-    return window(flat, at, at + len(instrument)) if at >= 0 else quote(flat, 20)
+    cited = _cited_as(provision, instrument, context)
+    at = flat.find(cited)
+    return window(flat, at, at + len(cited)) if at >= 0 else quote(flat, 20)
