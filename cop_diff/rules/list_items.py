@@ -50,6 +50,8 @@ rewritten or moved out of the text: one finding for the list, not one per item."
 
 
 WHOLE_LIST_GONE = 0.75
+RESTATED = 0.8
+"""An item whose words the other draft's sentence holds this share of is restated there."""
 """Confidence that a duty-bearing list whose every item went nowhere lost its duties."""
 
 
@@ -117,6 +119,19 @@ def _item(
     )  # fmt: skip
 
 
+def _contained_elsewhere(context: RuleContext, side: str, item: str, *, binding: bool) -> bool:
+    """Whether the other draft's (non-)binding text restates the item: its most similar
+    sentence there holds most of the item's weighted words (a list folded into one long
+    sentence of a recital resembles no item closely, but contains them all)."""
+    index = context.sentences
+    indices = index.of(side, item)
+    for at in indices:
+        best = index.best(side, at, binding=binding)
+        if best is None or index.kept_by(side, at, best[0]) < RESTATED:
+            return False
+    return bool(indices)
+
+
 def _whole_list(
     context: RuleContext,
     old_list: str,
@@ -131,30 +146,41 @@ def _whole_list(
     examples = "; ".join(quote(by_id[i].text, 6) for i in items[:3])
     text = "\n".join(by_id[i].text for i in items)
     what = name(owner, by_id)
+    side = "old" if removed else "new"
+    restated = sum(_contained_elsewhere(context, side, i, binding=False) for i in items)
     lead_in_binds = (
         duty(context.old_by_id[old_list].text, context.lexicon) is not None
         or duty(context.new_by_id[new_list].text, context.lexicon) is not None
     )
-    # Every item of a list whose lead-in puts a duty is gone, and none went anywhere:
-    # that is the list's duties gone, not a rewrite (rewritten items are not "gone").
-    confidence = WHOLE_LIST_GONE if len(items) == size and lead_in_binds else 0.45
+    # Every item of a list whose lead-in puts a duty is gone from the binding text, and
+    # none went anywhere that binds: that is the list's duties gone, not a rewrite
+    # (rewritten items are not "gone"). Restated in a recital or a box, it was demoted.
+    sure = len(items) == size and lead_in_binds
+    demoted = sure and restated * 2 >= len(items)
+    if demoted:
+        tail = (
+            "; they are restated only in text that does not bind."
+            if removed
+            else "; they were only in text that did not bind."
+        )
+    elif sure:
+        tail = "; none of them appears anywhere else in the " + (
+            "new draft." if removed else "old draft."
+        )
+    else:
+        tail = "; the list may have been rewritten or moved elsewhere."
+    kind = (KINDS[2] if removed else KINDS[3]) if demoted else (KINDS[0] if removed else KINDS[1])
     return finding(
         context,
-        KINDS[0] if removed else KINDS[1],
+        kind,
         "weakening" if removed else "strengthening",
         (old_list, new_list),
         text if removed else "",
         "" if removed else text,
         f"{len(items)} of the {size} items of the binding list of {what} "
-        + ("are gone" if removed else "are new")
-        + f" (e.g. {examples})"
-        + (
-            "; none of them appears anywhere else in the "
-            + ("new draft." if removed else "old draft.")
-            if confidence == WHOLE_LIST_GONE
-            else "; the list may have been rewritten or moved elsewhere."
-        ),
-        confidence,
+        + ("are gone from binding text" if removed else "are new in binding text")
+        + f" (e.g. {examples}){tail}",
+        WHOLE_LIST_GONE if sure else 0.45,
     )
 
 
