@@ -82,6 +82,38 @@ def _settled(found: Finding) -> Finding:
     return replace(found, direction="neutral", explanation=explanation)
 
 
+LIST_RULES = frozenset(
+    {"list-item-removed", "list-item-demoted", "list-item-added", "list-item-promoted"}
+)
+
+
+def _without_echoes(findings: list[Finding], context: RuleContext) -> list[Finding]:
+    """Drop a citation lost (or gained) with a list item whose own loss (or gain) is
+    reported: the item's finding already shows its words went, the reference among them
+    ("a change is reported once"). A citation in the provision's own text stays."""
+    listed = {
+        (found.direction, side)
+        for found in findings
+        if found.rule in LIST_RULES and found.direction != "neutral"
+        for side in (found.old, found.new)
+        if side is not None
+    }
+
+    def echo(found: Finding) -> bool:
+        if not found.rule.startswith("reference-") or found.direction == "neutral":
+            return False
+        weakening = found.direction == "weakening"
+        by_id = context.old_by_id if weakening else context.new_by_id
+        item = by_id.get((found.old if weakening else found.new) or "")
+        return (
+            item is not None
+            and item.kind == "list-item"
+            and bool({(found.direction, item.id), (found.direction, item.parent)} & listed)
+        )
+
+    return [found for found in findings if not echo(found)]
+
+
 def run_rules(context: RuleContext, rules: tuple[Rule, ...] = RULES) -> tuple[Finding, ...]:
     """All findings, weakenings first, then in document order; no duplicates."""
     old_at = {p.id: i for i, p in enumerate(context.old.provisions)}
@@ -94,6 +126,8 @@ def run_rules(context: RuleContext, rules: tuple[Rule, ...] = RULES) -> tuple[Fi
             if key not in seen:
                 seen.add(key)
                 findings.append(found)
+
+    findings = _without_echoes(findings, context)
 
     def order(found: Finding) -> tuple[int, int, int, str]:
         position = old_at.get(found.old or "", new_at.get(found.new or "", 0))
