@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from cop_diff.model import Finding, ListDiff
+from cop_diff.model import Finding, ListDiff, Provision
 from cop_diff.rules.base import (
     KEPT_CONTENT,
     REWORDED,
@@ -188,18 +188,26 @@ _LEAD_IN = re.compile(r"[^.;:\n]*:\s*$")
 
 
 def _lead_in(text: str) -> str | None:
-    """The clause that introduces a list: the last sentence of a paragraph ending ":"."""
-    for paragraph in text.split("\n\n"):
-        found = _LEAD_IN.search(paragraph.strip())
-        if found:
-            return found.group(0).strip()
-    return None
+    """The clause that introduces a provision's list: the last sentence of its paragraph
+    that ends ":". ``None`` if there are several: which items follow which is unknown."""
+    found = [
+        match.group(0).strip()
+        for paragraph in text.split("\n\n")
+        if (match := _LEAD_IN.search(paragraph.strip()))
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _examples(context: RuleContext, owner_text: str) -> re.Match[str] | None:
     """The marker if the list under this text is introduced as examples."""
     lead = _lead_in(owner_text)
     return context.lexicon.example_leads.search(lead) if lead is not None else None
+
+
+def _item_binds(context: RuleContext, item: Provision, by_id: dict[str, Provision]) -> bool:
+    """A list item binds if its text does and its list is not introduced as examples."""
+    owner = by_id.get(item.parent or "")
+    return item.binding and not (owner is not None and _examples(context, owner.text))
 
 
 def _now_examples(
@@ -286,9 +294,10 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         # (the old list's side or the new one's); duplicates are dropped by run_rules.
         for old_id, new_id in (*lists.moved_out, *lists.moved_in):
             before, after = context.old_by_id[old_id], context.new_by_id[new_id]
-            if before.binding == after.binding:
+            binds_before = _item_binds(context, before, context.old_by_id)
+            if binds_before == _item_binds(context, after, context.new_by_id):
                 continue
-            demoted = before.binding
+            demoted = binds_before
             target = context.new_by_id.get(after.parent or "")
             where = name(target, context.new_by_id) if target else "another list"
             heading = f" ({target.heading})" if target is not None and target.heading else ""
