@@ -211,37 +211,65 @@ def _item_binds(context: RuleContext, item: Provision, by_id: dict[str, Provisio
 
 
 def _now_examples(
-    context: RuleContext, lists: ListDiff, old_name: str, new_name: str
-) -> Iterator[Finding]:
-    """A binding list whose items were required and are now only examples (or back)."""
+    context: RuleContext,
+    lists: ListDiff,
+    names: tuple[str, str],
+    unmatched: tuple[list[str], list[str]],
+) -> Finding | None:
+    """A binding list whose items were required and are now only examples (or back).
+
+    The items of the required side that are not among the examples (``unmatched``: gone
+    from the old list, new in the new one) are part of the same change, and named in it.
+    """
     old_owner, new_owner = context.old_by_id[lists.old], context.new_by_id[lists.new]
     if not (old_owner.binding and new_owner.binding) or not (lists.kept or lists.moved_in):
-        return
+        return None
     old_lead, new_lead = _lead_in(old_owner.text), _lead_in(new_owner.text)
     if old_lead is None or new_lead is None:
-        return
+        return None
     old_examples, new_examples = _examples(context, old_lead), _examples(context, new_lead)
     if bool(old_examples) == bool(new_examples):
-        return
+        return None
     demoted = new_examples is not None
     owner = old_owner if demoted else new_owner
     if duty(owner.text, context.lexicon) is None:
-        return  # a list no duty governs was never required
+        return None  # a list no duty governs was never required
     marker = new_examples or old_examples
     assert marker is not None
+    old_name, new_name = names
     count = len(lists.kept) + len(lists.moved_in if demoted else lists.moved_out)
-    yield finding(
+    others = unmatched[0] if demoted else unmatched[1]
+    by_id = context.old_by_id if demoted else context.new_by_id
+    listed = [by_id[i].text for i in others]
+    if demoted:
+        explanation = (
+            f'The list of {new_name} is now introduced as examples ("{marker.group(0)}"): '
+            f"its {count} items no longer bind as they did in {old_name}."
+        )
+        tail = " not even among the examples"
+        verbs = ("is", "are")
+    else:
+        explanation = (
+            f"The list of {new_name} is no longer introduced as examples: its {count} "
+            f'items now bind, where {old_name} gave them as examples ("{marker.group(0)}").'
+        )
+        tail = " not even among the examples"
+        verbs = ("was", "were")
+    if listed:
+        examples = "; ".join(quote(text, 6) for text in listed[:3])
+        explanation += (
+            f" {len(listed)} required item{'s' if len(listed) > 1 else ''}"
+            f" {verbs[len(listed) > 1]}{tail} "
+            f"(e.g. {examples}), unless reworded."
+        )
+    return finding(
         context,
         KINDS[2] if demoted else KINDS[3],
         "weakening" if demoted else "strengthening",
         (lists.old, lists.new),
-        old_lead,
-        new_lead,
-        f'The list of {new_name} is now introduced as examples ("{marker.group(0)}"): '
-        f"its {count} items no longer bind as they did in {old_name}."
-        if demoted
-        else f"The list of {new_name} is no longer introduced as examples: its {count} "
-        f'items now bind, where {old_name} gave them as examples ("{marker.group(0)}").',
+        "\n".join([old_lead, *listed] if demoted else [old_lead]),
+        "\n".join([new_lead] if demoted else [new_lead, *listed]),
+        explanation,
         0.8,
     )
 
@@ -252,7 +280,6 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         new_list = context.new_by_id[lists.new]
         old_name = name(old_list, context.old_by_id)
         new_name = name(new_list, context.new_by_id)
-        yield from _now_examples(context, lists, old_name, new_name)
         rewritten = _reworded(context, list(lists.removed), list(lists.added))
         # Items of a list introduced as examples bind nobody: gaining or losing one is no
         # change to a duty (the list's own demotion, if any, is reported above).
@@ -270,6 +297,11 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             and _gone(context, "new", i)
             and not _examples(context, new_list.text)
         ]
+        examples_change = _now_examples(context, lists, (old_name, new_name), (gone, came))
+        if examples_change is not None:
+            # One change of the list: the items not among the examples are named in it.
+            yield examples_change
+            gone, came = [], []
         old_size = len(lists.kept) + len(lists.removed) + len(lists.moved_out)
         new_size = len(lists.kept) + len(lists.added) + len(lists.moved_in)
         kept_share = len(lists.kept) / max(old_size, new_size, 1)
