@@ -105,11 +105,11 @@ def test_against_our_gold_annotations(compare) -> None:  # type: ignore[no-untyp
 
 def test_judged_precision_of_weakenings(compare) -> None:  # type: ignore[no-untyped-def]
     """Reported weakenings against our verdicts on them (tests/gold/judged-d2-d3.json):
-    guards at today's 0.73 strict and 0.87 lenient; the target is 0.9."""
+    guards just under today's 0.91 strict and 1.0 lenient (the target is 0.9)."""
     judgements = json.loads(JUDGED.read_text(encoding="utf-8"))
     matched = match_verdicts(compare("cop-d2.pdf", "cop-d3.pdf").findings, judgements["judged"])
     verdicts = Counter(verdict for _, group, verdict in matched if group == "weakening")
     judged = verdicts["right"] + verdicts["partly"] + verdicts["wrong"]
     assert judged >= 10
-    assert verdicts["right"] / judged >= 0.7, verdicts
-    assert (verdicts["right"] + verdicts["partly"]) / judged >= 0.85, verdicts
+    assert verdicts["right"] / judged >= 0.85, verdicts
+    assert (verdicts["right"] + verdicts["partly"]) / judged >= 0.95, verdicts
