@@ -181,6 +181,20 @@ def test_real_drafts_d1_d2_then_d3(watch: Watch, shared_drafts: Path) -> None:
     assert len(set(watch.notified_keys())) == 2
 
 
+def test_a_file_that_is_no_draft_is_skipped_once_and_breaks_no_chain(watch: Watch) -> None:
+    watch.publish("sample-v1.pdf", sample(1))
+    watch.publish("sample-v2-scan.pdf", b"<html><body>Page not found</body></html>")
+    watch.publish("sample-v3.pdf", sample(3))
+    first = watch.run()
+    assert first.returncode == 0, first.stderr
+    assert "skipped sample-v2-scan.pdf" in first.stderr and "not a PDF file" in first.stderr
+    assert watch.comparisons() == [("sample-v1.pdf", "sample-v3.pdf")]
+    assert not list((watch.out / "drafts").rglob("sample-v2-scan.pdf"))
+    again = watch.run()
+    assert again.returncode == 0 and "skipped" not in again.stderr
+    assert len(watch.comparisons()) == 1
+
+
 def test_server_errors_and_slow_answers_are_retried(watch: Watch) -> None:
     watch.publish("sample-v1.pdf", sample(1))
     watch.publish("sample-v2.pdf", sample(2))

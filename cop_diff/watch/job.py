@@ -10,6 +10,7 @@ found undone, and done, by the next run.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import logging
 import re
@@ -24,7 +25,7 @@ from cop_diff import __version__
 from cop_diff.errors import CopDiffError, InputError
 from cop_diff.model import Candidate, ComparisonRecord, Release
 from cop_diff.output import write_atomic
-from cop_diff.pipeline import Settings, compare_files
+from cop_diff.pipeline import Settings, compare_files, extract_document
 from cop_diff.render import csp_hash, render_report, static_source
 from cop_diff.report import summary
 from cop_diff.sanity import comparison_warnings
@@ -168,22 +169,44 @@ def _take(state: State, settings: WatchSettings, candidate: Candidate) -> str | 
             raise InputError("larger than --max-download-mb allows", path=str(path))
         data, name, fetched = path.read_bytes(), candidate.name, None
     sha256 = hashlib.sha256(data).hexdigest()
-    is_new = not state.known(sha256)
+    is_new = not state.known(sha256) and not state.rejected(sha256)
     # A folder per release keeps the file's own name, which the reports show.
     stored = f"drafts/{sha256[:12]}/{safe_name(name)}"
-    if is_new:
-        (settings.out / stored).parent.mkdir(exist_ok=True)
-        write_atomic(settings.out / stored, data)
+    rejection = _store(settings, stored, data) if is_new else None
     with state.transaction():
-        if is_new:
+        if rejection is not None:
+            state.reject(sha256, name, candidate.location, rejection, utc_now())
+        elif is_new:
             state.add_release(
                 sha256, name, candidate.location, stored, candidate.published, utc_now()
             )
         if fetched is not None:
             state.remember(candidate.location, fetched.etag, fetched.last_modified, None)
+    if rejection is not None:
+        # Not a draft (a scan, an error page, another document): it must not sit in the
+        # chain of releases, where it would break the comparison of its neighbours.
+        log.warning("skipped %s from %s, not a readable draft: %s", name, candidate.location,
+                    rejection)  # fmt: skip
+        return None
     if is_new:
         log.info("new release %s (%s) from %s", name, sha256[:12], candidate.location)
         return name
+    return None
+
+
+def _store(settings: WatchSettings, stored: str, data: bytes) -> str | None:
+    """Write the copy and read it as a draft (which fills the extraction cache for the
+    comparison); the reason it is no draft, with the copy removed, if it cannot be read."""
+    path = settings.out / stored
+    path.parent.mkdir(exist_ok=True)
+    write_atomic(path, data)
+    try:
+        extract_document(path, settings.compare)
+    except CopDiffError as error:
+        path.unlink(missing_ok=True)
+        with contextlib.suppress(OSError):
+            path.parent.rmdir()
+        return str(error).removeprefix(f"{path}: ")
     return None
 
 

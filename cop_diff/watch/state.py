@@ -33,6 +33,13 @@ CREATE TABLE IF NOT EXISTS releases (
     first_seen TEXT NOT NULL,
     sequence INTEGER NOT NULL UNIQUE
 );
+CREATE TABLE IF NOT EXISTS rejected (
+    sha256 TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    location TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    seen TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS http_cache (
     url TEXT PRIMARY KEY,
     etag TEXT,
@@ -169,6 +176,17 @@ class State:
         self.db.execute(
             "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?)",
             (sha256, name, location, stored, published, now, last + 1),
+        )
+
+    def rejected(self, sha256: str) -> bool:
+        """Whether this content was found not to be a readable draft."""
+        query = "SELECT 1 FROM rejected WHERE sha256 = ?"
+        return self.db.execute(query, (sha256,)).fetchone() is not None
+
+    def reject(self, sha256: str, name: str, location: str, reason: str, now: str) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO rejected VALUES (?, ?, ?, ?, ?)",
+            (sha256, name, location, reason, now),
         )
 
     # HTTP validators, and the last body of a page, for conditional GETs
