@@ -184,3 +184,19 @@ def test_bad_watch_options_are_one_usage_error(
     )
     assert result.exit_code == 2 and message in result.output
     assert not (tmp_path / "out").exists()
+
+
+def test_a_state_file_that_is_not_ours_is_one_clear_line(tmp_path: Path) -> None:
+    state = tmp_path / "notes.txt"
+    state.write_text("these are my notes, not a database\n" * 50)
+    result = subprocess.run(
+        [COP_DIFF, "watch", str(tmp_path), "--state", str(state), "--out", str(tmp_path / "o")]
+        + ["--once"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert f"{state}: not a cop-diff state database" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert state.read_text().startswith("these are my notes")  # left as it was
