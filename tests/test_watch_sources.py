@@ -189,9 +189,9 @@ def test_bad_watch_options_are_one_usage_error(
 def test_a_state_file_that_is_not_ours_is_one_clear_line(tmp_path: Path) -> None:
     state = tmp_path / "notes.txt"
     state.write_text("these are my notes, not a database\n" * 50)
+    out = str(tmp_path / "o")
     result = subprocess.run(
-        [COP_DIFF, "watch", str(tmp_path), "--state", str(state), "--out", str(tmp_path / "o")]
-        + ["--once"],
+        [COP_DIFF, "watch", str(tmp_path), "--state", str(state), "--out", out, "--once"],
         capture_output=True,
         text=True,
         check=False,
