@@ -200,3 +200,17 @@ def test_a_state_file_that_is_not_ours_is_one_clear_line(tmp_path: Path) -> None
     assert f"{state}: not a cop-diff state database" in result.stderr
     assert "Traceback" not in result.stderr
     assert state.read_text().startswith("these are my notes")  # left as it was
+
+
+def test_one_draft_in_two_formats_is_one_release() -> None:
+    from cop_diff.model import Candidate
+    from cop_diff.watch.job import one_format_each
+
+    offered = [
+        Candidate("cop-d3.html", "https://example.org/cop-d3.html"),
+        Candidate("cop-d2.pdf", "https://example.org/cop-d2.pdf"),
+        Candidate("cop-d3.pdf", "https://example.org/cop-d3.pdf"),
+        Candidate("notes.txt", "https://example.org/notes.txt"),
+    ]
+    kept = [c.name for c in one_format_each(offered)]
+    assert kept == ["cop-d2.pdf", "cop-d3.pdf", "notes.txt"]

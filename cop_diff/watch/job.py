@@ -39,6 +39,8 @@ log = logging.getLogger("cop_diff.watch")
 
 REPORT_FORMATS = ("html", "json", "md")
 INDEX_STYLE = "watch/index.css"
+FORMAT_PREFERENCE = ("pdf", "html", "htm", "md", "txt")
+"""The format kept when a source offers one draft in several: PDF, as it is cited."""
 TOP_WEAKENINGS = 5
 """Weakenings quoted in a notification; the report has them all."""
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
@@ -128,7 +130,7 @@ def _collect(state: State, settings: WatchSettings, problems: list[str]) -> list
     if not candidates:
         log.warning("%s links to no draft files", settings.source)
     new = []
-    for candidate in candidates:
+    for candidate in one_format_each(candidates):
         try:
             name = _take(state, settings, candidate)
         except CopDiffError as error:
@@ -138,6 +140,28 @@ def _collect(state: State, settings: WatchSettings, problems: list[str]) -> list
         if name is not None:
             new.append(name)
     return new
+
+
+def one_format_each(candidates: list[Candidate]) -> list[Candidate]:
+    """One file per draft: where a source offers one name in several formats
+    ("cop-d3.pdf" and "cop-d3.html"), the first format of ``FORMAT_PREFERENCE``; else
+    each format would be a release of its own, compared with its twin."""
+    chosen: dict[str, Candidate] = {}
+    for candidate in candidates:
+        stem, _, suffix = candidate.name.lower().rpartition(".")
+        key = stem or suffix
+        current = chosen.get(key)
+        if current is None or _preference(candidate) < _preference(current):
+            chosen[key] = candidate
+    kept = {id(candidate) for candidate in chosen.values()}
+    return [candidate for candidate in candidates if id(candidate) in kept]
+
+
+def _preference(candidate: Candidate) -> int:
+    suffix = candidate.name.lower().rpartition(".")[2]
+    return (
+        FORMAT_PREFERENCE.index(suffix) if suffix in FORMAT_PREFERENCE else len(FORMAT_PREFERENCE)
+    )
 
 
 def _listing(state: State, settings: WatchSettings) -> Fetched:
