@@ -123,6 +123,9 @@ class Provision:
     page: int | None = None
     depth: int = 0
     """0 for top-level provisions."""
+    lead_in: str | None = None
+    """For a list item: the text that introduced its list ("This will include:"), if the
+    list followed a paragraph ending with a colon."""
 
 
 @dataclass(frozen=True)

@@ -57,6 +57,11 @@ class _Node:
     """The heading's prominence in the document (1 = largest), for unnumbered sections."""
     texts: list[str] = field(default_factory=list)
     children: list[_Node] = field(default_factory=list)
+    lead_in: str | None = None
+    """For a list item: the text that introduced its list ("... include:")."""
+    texts_before: int = 0
+    """For a list item: how many texts its parent had when it was added; a paragraph
+    ending ":" added before the next item starts a new list."""
 
     def add_child(self, child: _Node) -> _Node:
         self.children.append(child)
@@ -298,6 +303,17 @@ class _TreeBuilder:
             parent = last
         label, number = _list_label(block.marker)
         kind = "recital" if self._in_recitals(container) else "list-item"
+        previous = parent.children[-1] if parent.children else None
+        introduced = bool(parent.texts) and parent.texts[-1].rstrip().endswith(":")
+        if (
+            previous is not None
+            and previous.kind == kind
+            and previous.list_level == depth
+            and (previous.texts_before == len(parent.texts) or not introduced)
+        ):
+            lead_in = previous.lead_in  # the same list goes on
+        else:
+            lead_in = parent.texts[-1] if introduced else None
         if kind == "recital" and number:
             label = f"Recital {label}"
         parent.add_child(
@@ -311,6 +327,8 @@ class _TreeBuilder:
                 rank=parent.rank + 0.1,
                 list_level=depth,
                 texts=[block.text],
+                lead_in=lead_in,
+                texts_before=len(parent.texts),
             )
         )
 
@@ -422,6 +440,7 @@ def _freeze(root: _Node, profile: Profile, vocabulary: Vocabulary) -> tuple[Prov
                     binding=child_binding,
                     page=child.page,
                     depth=depth,
+                    lead_in=child.lead_in,
                 )
             )
             visit(child, provision_id, depth + 1, child_binding, child_overview)

@@ -184,30 +184,25 @@ def _whole_list(
     )
 
 
-_LEAD_IN = re.compile(r"[^.;:\n]*:\s*$")
+_SENTENCE_BREAK = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(\"“])")
 
 
-def _lead_in(text: str) -> str | None:
-    """The clause that introduces a provision's list: the last sentence of its paragraph
-    that ends ":". ``None`` if there are several: which items follow which is unknown."""
-    found = [
-        match.group(0).strip()
-        for paragraph in text.split("\n\n")
-        if (match := _LEAD_IN.search(paragraph.strip()))
-    ]
-    return found[0] if len(found) == 1 else None
+def _lead_in(item: Provision) -> str | None:
+    """The sentence that introduced the item's list ("This will include:"), if any."""
+    if not item.lead_in:
+        return None
+    return _SENTENCE_BREAK.split(" ".join(item.lead_in.split()))[-1]
 
 
-def _examples(context: RuleContext, owner_text: str) -> re.Match[str] | None:
-    """The marker if the list under this text is introduced as examples."""
-    lead = _lead_in(owner_text)
+def _examples(context: RuleContext, item: Provision) -> re.Match[str] | None:
+    """The marker if the item's list is introduced as examples ("such as:")."""
+    lead = _lead_in(item)
     return context.lexicon.example_leads.search(lead) if lead is not None else None
 
 
-def _item_binds(context: RuleContext, item: Provision, by_id: dict[str, Provision]) -> bool:
+def _item_binds(context: RuleContext, item: Provision) -> bool:
     """A list item binds if its text does and its list is not introduced as examples."""
-    owner = by_id.get(item.parent or "")
-    return item.binding and not (owner is not None and _examples(context, owner.text))
+    return item.binding and not _examples(context, item)
 
 
 def _now_examples(
@@ -215,19 +210,21 @@ def _now_examples(
     lists: ListDiff,
     names: tuple[str, str],
     unmatched: tuple[list[str], list[str]],
-) -> Finding | None:
-    """A binding list whose items were required and are now only examples (or back).
+) -> tuple[Finding, str] | None:
+    """A binding list whose items were required and are now only examples (or back),
+    seen on the first item the list kept; with the lead-in of the required side's list.
 
-    The items of the required side that are not among the examples (``unmatched``: gone
-    from the old list, new in the new one) are part of the same change, and named in it.
+    The items of the required side's list that are not among the examples (``unmatched``:
+    gone from the old list, new in the new one) are part of the same change, named in it.
     """
     old_owner, new_owner = context.old_by_id[lists.old], context.new_by_id[lists.new]
-    if not (old_owner.binding and new_owner.binding) or not (lists.kept or lists.moved_in):
+    if not (old_owner.binding and new_owner.binding) or not lists.kept:
         return None
-    old_lead, new_lead = _lead_in(old_owner.text), _lead_in(new_owner.text)
+    old_item, new_item = context.old_by_id[lists.kept[0][0]], context.new_by_id[lists.kept[0][1]]
+    old_lead, new_lead = _lead_in(old_item), _lead_in(new_item)
     if old_lead is None or new_lead is None:
         return None
-    old_examples, new_examples = _examples(context, old_lead), _examples(context, new_lead)
+    old_examples, new_examples = _examples(context, old_item), _examples(context, new_item)
     if bool(old_examples) == bool(new_examples):
         return None
     demoted = new_examples is not None
@@ -237,32 +234,39 @@ def _now_examples(
     marker = new_examples or old_examples
     assert marker is not None
     old_name, new_name = names
-    count = len(lists.kept) + len(lists.moved_in if demoted else lists.moved_out)
-    others = unmatched[0] if demoted else unmatched[1]
+    required_lead = old_item.lead_in if demoted else new_item.lead_in
+    same_list = [
+        (old_a if demoted else new_a)
+        for old_a, new_a in lists.kept
+        if (context.old_by_id[old_a] if demoted else context.new_by_id[new_a]).lead_in
+        == required_lead
+    ]
+    count = len(same_list)
     by_id = context.old_by_id if demoted else context.new_by_id
+    others = [
+        i for i in (unmatched[0] if demoted else unmatched[1]) if by_id[i].lead_in == required_lead
+    ]
     listed = [by_id[i].text for i in others]
     if demoted:
         explanation = (
             f'The list of {new_name} is now introduced as examples ("{marker.group(0)}"): '
             f"its {count} items no longer bind as they did in {old_name}."
         )
-        tail = " not even among the examples"
         verbs = ("is", "are")
     else:
         explanation = (
             f"The list of {new_name} is no longer introduced as examples: its {count} "
             f'items now bind, where {old_name} gave them as examples ("{marker.group(0)}").'
         )
-        tail = " not even among the examples"
         verbs = ("was", "were")
     if listed:
         examples = "; ".join(quote(text, 6) for text in listed[:3])
         explanation += (
             f" {len(listed)} required item{'s' if len(listed) > 1 else ''}"
-            f" {verbs[len(listed) > 1]}{tail} "
+            f" {verbs[len(listed) > 1]} not even among the examples "
             f"(e.g. {examples}), unless reworded."
         )
-    return finding(
+    change = finding(
         context,
         KINDS[2] if demoted else KINDS[3],
         "weakening" if demoted else "strengthening",
@@ -272,6 +276,7 @@ def _now_examples(
         explanation,
         0.8,
     )
+    return change, required_lead or ""
 
 
 def detect(context: RuleContext) -> Iterator[Finding]:
@@ -282,26 +287,28 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         new_name = name(new_list, context.new_by_id)
         rewritten = _reworded(context, list(lists.removed), list(lists.added))
         # Items of a list introduced as examples bind nobody: gaining or losing one is no
-        # change to a duty (the list's own demotion, if any, is reported above).
+        # change to a duty.
         gone = [
             i
             for i in lists.removed
             if i not in rewritten
             and _gone(context, "old", i)
-            and not _examples(context, old_list.text)
+            and not _examples(context, context.old_by_id[i])
         ]
         came = [
             i
             for i in lists.added
             if i not in rewritten
             and _gone(context, "new", i)
-            and not _examples(context, new_list.text)
+            and not _examples(context, context.new_by_id[i])
         ]
         examples_change = _now_examples(context, lists, (old_name, new_name), (gone, came))
         if examples_change is not None:
             # One change of the list: the items not among the examples are named in it.
-            yield examples_change
-            gone, came = [], []
+            change, lead = examples_change
+            yield change
+            gone = [i for i in gone if context.old_by_id[i].lead_in != lead]
+            came = [i for i in came if context.new_by_id[i].lead_in != lead]
         old_size = len(lists.kept) + len(lists.removed) + len(lists.moved_out)
         new_size = len(lists.kept) + len(lists.added) + len(lists.moved_in)
         kept_share = len(lists.kept) / max(old_size, new_size, 1)
@@ -326,8 +333,8 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         # (the old list's side or the new one's); duplicates are dropped by run_rules.
         for old_id, new_id in (*lists.moved_out, *lists.moved_in):
             before, after = context.old_by_id[old_id], context.new_by_id[new_id]
-            binds_before = _item_binds(context, before, context.old_by_id)
-            if binds_before == _item_binds(context, after, context.new_by_id):
+            binds_before = _item_binds(context, before)
+            if binds_before == _item_binds(context, after):
                 continue
             demoted = binds_before
             target = context.new_by_id.get(after.parent or "")
