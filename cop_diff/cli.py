@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from cop_diff import __version__
-from cop_diff.errors import ExitCode, user_error
+from cop_diff.errors import CopDiffError, ExitCode, user_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -306,7 +306,7 @@ def _http_url(_context: click.Context, _param: click.Parameter, values: Any) -> 
 @click.option("--once", is_flag=True, help="One pass, then exit (for cron and CI).")
 @click.option(
     "--interval",
-    type=click.FloatRange(min=0.1),
+    type=click.FloatRange(min=0.01),
     default=60.0,
     show_default=True,
     help="Minutes between passes, without --once.",
@@ -439,10 +439,15 @@ def watch(
     )
     logger.addHandler(handler)
     try:
-        while True:
+        if once:
             result = run_once(settings)
-            if once:
-                sys.exit(int(ExitCode.TROUBLE if result.problems else ExitCode.OK))
+            sys.exit(int(ExitCode.TROUBLE if result.problems else ExitCode.OK))
+        while True:
+            try:
+                run_once(settings)
+            except CopDiffError as error:
+                # A long-running watcher outlives a source that is down for a while.
+                logger.error("%s; will try again in %g minutes", error, interval)
             time.sleep(interval * 60)
     finally:
         logger.removeHandler(handler)

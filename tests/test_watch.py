@@ -354,6 +354,19 @@ def test_a_redirect_to_another_scheme_is_refused(watch: Watch, target: str, mess
     assert len(list((watch.out / "drafts").rglob("*.pdf"))) == 1
 
 
+def test_a_long_running_watch_outlives_a_source_that_is_down(tmp_path: Path) -> None:
+    url = f"http://127.0.0.1:{free_port()}/drafts/"
+    command = [COP_DIFF, "watch", url, "--state", str(tmp_path / "s.db")]
+    command += ["--out", str(tmp_path / "site"), "--interval", "0.02", *FAST]
+    process = subprocess.Popen(command, stderr=subprocess.PIPE, text=True)
+    time.sleep(4)
+    assert process.poll() is None  # still watching
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert stderr.count("cannot connect") >= 2 and "will try again in 0.02 minutes" in stderr
+    assert "Traceback" not in stderr
+
+
 def test_time_to_sleep_between_runs_is_not_spent_holding_the_lock(watch: Watch) -> None:
     watch.publish("sample-v1.pdf", sample(1))
     command = [arg for arg in watch.command() if arg != "--once"] + ["--interval", "5"]
