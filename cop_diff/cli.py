@@ -306,6 +306,7 @@ def _http_url(_context: click.Context, _param: click.Parameter, values: Any) -> 
 @click.option("--once", is_flag=True, help="One pass, then exit (for cron and CI).")
 @click.option(
     "--interval",
+    metavar="MINUTES",
     type=click.FloatRange(min=0.01),
     default=60.0,
     show_default=True,
@@ -314,17 +315,25 @@ def _http_url(_context: click.Context, _param: click.Parameter, values: Any) -> 
 @click.option(
     "--notify",
     "webhooks",
+    metavar="URL",
     multiple=True,
     callback=_http_url,
     help="Webhook URL: POST a JSON summary of each new comparison. May be repeated.",
 )
-@click.option("--email", "emails", multiple=True, help="Mail each new comparison to ADDR.")
+@click.option(
+    "--email", "emails", metavar="ADDR", multiple=True, help="Mail each new comparison to ADDR."
+)
 @click.option("--smtp", metavar="HOST:PORT", help="SMTP server for --email.")
 @click.option(
-    "--email-from", default="cop-diff@localhost", show_default=True, help="Sender address."
+    "--email-from",
+    metavar="ADDR",
+    default="cop-diff@localhost",
+    show_default=True,
+    help="Sender address.",
 )
 @click.option(
     "--base-url",
+    metavar="URL",
     help="Where --out is published on the web, for the links in notifications.",
 )
 @click.option(
@@ -335,6 +344,7 @@ def _http_url(_context: click.Context, _param: click.Parameter, values: Any) -> 
 )
 @click.option(
     "--timeout",
+    metavar="SECONDS",
     type=click.FloatRange(min=0.1),
     default=30.0,
     show_default=True,
@@ -342,6 +352,7 @@ def _http_url(_context: click.Context, _param: click.Parameter, values: Any) -> 
 )
 @click.option(
     "--retries",
+    metavar="N",
     type=click.IntRange(min=0),
     default=3,
     show_default=True,
@@ -349,6 +360,7 @@ def _http_url(_context: click.Context, _param: click.Parameter, values: Any) -> 
 )
 @click.option(
     "--backoff",
+    metavar="SECONDS",
     type=click.FloatRange(min=0),
     default=2.0,
     show_default=True,
@@ -356,6 +368,7 @@ def _http_url(_context: click.Context, _param: click.Parameter, values: Any) -> 
 )
 @click.option(
     "--max-download-mb",
+    metavar="MB",
     type=click.IntRange(min=1),
     default=200,
     show_default=True,
