@@ -21,11 +21,13 @@ import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import csr_matrix
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 from cop_diff.model import Alignment, Outline, Provision, Relation
 from cop_diff.words import tokens
@@ -130,6 +132,8 @@ class _Vectoriser:
         )
 
     def transform(self, texts: Sequence[str]) -> csr_matrix:
+        from scipy.sparse import csr_matrix
+
         rows, cols, values = [], [], []
         for row, text in enumerate(texts):
             counts = Counter(self.vocabulary[w] for w in tokens(text) if w in self.vocabulary)
@@ -261,6 +265,8 @@ def _jaccard_matrix(left: list[frozenset[str]], right: list[frozenset[str]]) -> 
     """``_jaccard`` of every pair of word sets, 0 where either set is empty."""
     vocabulary = {w: i for i, w in enumerate(sorted(set().union(*left, *right)))}
 
+    from scipy.sparse import csr_matrix
+
     def binary(sets: list[frozenset[str]]) -> csr_matrix:
         rows = [i for i, words in enumerate(sets) for _ in words]
         columns = [vocabulary[w] for words in sets for w in words]
@@ -296,6 +302,8 @@ def _assign(scores: NDArray[np.float64], threshold: float) -> list[tuple[int, in
     """Pairs (row, col, score) of the assignment with the highest total score."""
     if scores.size == 0:
         return []
+    from scipy.optimize import linear_sum_assignment
+
     rows, cols = linear_sum_assignment(scores, maximize=True)
     return [
         (int(r), int(c), float(scores[r, c]))

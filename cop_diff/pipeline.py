@@ -6,12 +6,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import Any
 
 from cop_diff import cache as extraction_cache
 from cop_diff.align import AlignSettings, align
 from cop_diff.diff import word_diff
 from cop_diff.errors import about
-from cop_diff.extract import ExtractSettings, extract
+from cop_diff.extract import (
+    ExtractSettings,
+    assemble_ranges,
+    extract,
+    page_ranges,
+    read_page_range,
+)
 from cop_diff.lexicon import Lexicon, load_lexicon
 from cop_diff.model import Alignment, Comparison, Document, ListDiff, Outline, PairDiff
 from cop_diff.rules import run_rules
@@ -97,21 +104,52 @@ def extract_documents(
 def _extract_parallel(
     paths: Sequence[Path], settings: Settings, progress: Callable[[Path], None] | None
 ) -> list[Document] | None:
-    """Extraction in worker processes; ``None`` if no process could be started."""
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    """Extraction in worker processes; ``None`` if no process could be started.
+
+    A long PDF that is not in the cache is read in as many page ranges as there are
+    workers, so that both cores stay busy until the last page (one draft often takes
+    twice as long as the other), and put together here.
+    """
+    from concurrent.futures import Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
+    use_cache = settings.cache and not settings.extract.password
+    variant = _cache_variant(settings.extract)
+    plans = [
+        None
+        if use_cache and extraction_cache.is_cached(path, variant)
+        else page_ranges(path, settings.extract, settings.workers * 2)
+        for path in paths
+    ]
     try:
-        with ProcessPoolExecutor(max_workers=min(settings.workers, len(paths))) as pool:
-            futures = {
-                pool.submit(_extract_one, path, settings.extract, settings.cache): path
-                for path in paths
-            }
-            for future in as_completed(futures):
-                if progress is not None and future.exception() is None:
-                    progress(futures[future])
+        with ProcessPoolExecutor(max_workers=settings.workers) as pool:
+            futures: list[list[Future[Any]]] = [
+                [pool.submit(read_page_range, part) for part in plan]
+                if plan
+                else [pool.submit(_extract_one, path, settings.extract, settings.cache)]
+                for path, plan in zip(paths, plans, strict=True)
+            ]
+            pending = {future for group in futures for future in group}
+            reported: set[int] = set()
+            while pending:
+                _, pending = wait(pending, return_when="FIRST_COMPLETED")
+                for index, group in enumerate(futures):
+                    finished = all(f.done() and f.exception() is None for f in group)
+                    if progress is not None and finished and index not in reported:
+                        reported.add(index)
+                        progress(paths[index])
             # In order, so that the first path's error is the one raised, as in serial.
-            return [future.result() for future in futures]
+            documents = []
+            for plan, group in zip(plans, futures, strict=True):
+                if not plan:
+                    documents.append(group[0].result())
+                    continue
+                document = assemble_ranges(plan, [future.result() for future in group])
+                if use_cache:
+                    key = extraction_cache.cache_key(plan[0].data, "pdf", variant)
+                    extraction_cache.store(key, document)
+                documents.append(document)
+            return documents
     except (OSError, NotImplementedError, BrokenProcessPool):
         return None
 

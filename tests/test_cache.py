@@ -171,6 +171,38 @@ def test_parallel_extraction_equals_serial(cache_dir: Path) -> None:
     assert sorted(done) == sorted(paths)
 
 
+def test_a_pdf_read_in_page_ranges_equals_the_whole() -> None:
+    from cop_diff.extract import ExtractSettings, PageRange, assemble_ranges, read_page_range
+
+    data = SAMPLE.read_bytes()
+    digest = extract(SAMPLE).sha256
+    parts = [
+        PageRange(SAMPLE, data, digest, range(start, stop), ExtractSettings())
+        for start, stop in ((0, 3), (3, 5), (5, 7))
+    ]
+    assert assemble_ranges(parts, [read_page_range(part) for part in parts]) == extract(SAMPLE)
+
+
+def test_parallel_extraction_splits_long_pdfs_and_equals_serial(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from dataclasses import replace
+
+    import cop_diff.extract
+    from cop_diff.pipeline import Settings, extract_documents
+
+    monkeypatch.setattr(cop_diff.extract, "MIN_PAGES_TO_SPLIT", 2)  # the samples have 7
+    paths = [SAMPLE, ROOT / "drafts" / "sample-v3.pdf"]
+    assert cop_diff.extract.page_ranges(SAMPLE, cop_diff.extract.ExtractSettings(), 4)
+    done: list[Path] = []
+    parallel = extract_documents(paths, Settings(), done.append)
+    assert parallel == extract_documents(paths, replace(Settings(cache=False), workers=1))
+    assert sorted(done) == sorted(paths)
+    # what was put together from the parts went into the cache, and comes back whole
+    assert all(cache.is_cached(p, "max_pages=None") for p in paths)
+    assert extract_documents(paths, Settings()) == parallel
+
+
 def test_parallel_extraction_reports_the_first_drafts_error(tmp_path: Path) -> None:
     from cop_diff.errors import CopDiffError
     from cop_diff.pipeline import Settings, extract_documents

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -199,3 +200,18 @@ def test_third_draft_html_and_pdf_agree(real_outline: GetOutline) -> None:
         or p.label != pdf_by_id[p.id].label
     ]
     assert mismatched == []
+
+
+def test_a_real_draft_read_in_page_ranges_equals_the_whole(shared_drafts: Path) -> None:
+    from cop_diff.extract import (
+        ExtractSettings,
+        assemble_ranges,
+        extract,
+        page_ranges,
+        read_page_range,
+    )
+
+    path = shared_drafts / "cop-d2.pdf"
+    parts = page_ranges(path, ExtractSettings(), 4)
+    assert parts is not None and len(parts) == 4
+    assert assemble_ranges(parts, [read_page_range(part) for part in parts]) == extract(path)

@@ -5,10 +5,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cop_diff.errors import InputError, about
 from cop_diff.extract.inflation import MAX_STREAM_BYTES, MAX_TOTAL_BYTES
 from cop_diff.model import Document, SourceFormat
+
+if TYPE_CHECKING:
+    from cop_diff.extract.pdf import PageLines
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -90,3 +94,70 @@ def extract(path: Path, settings: ExtractSettings | None = None) -> Document:
         from cop_diff.extract.text import extract_text
 
         return extract_text(data, source=str(path), sha256=digest)
+
+
+# A long PDF read in parts, by several processes (``pipeline.extract_documents``)
+
+MIN_PAGES_TO_SPLIT = 8
+"""Shorter PDFs are read whole: opening the file again in each process costs more."""
+
+
+@dataclass(frozen=True)
+class PageRange:
+    """Some pages of one PDF, to be read in a process of their own."""
+
+    path: Path
+    data: bytes
+    sha256: str
+    pages: range
+    settings: ExtractSettings
+
+
+def page_ranges(path: Path, settings: ExtractSettings, parts: int) -> list[PageRange] | None:
+    """A PDF's pages in ``parts`` consecutive ranges; ``None`` for a file to read whole (not
+    a PDF, short, over ``max_pages``, or unreadable: ``extract`` then says what is wrong).
+
+    Each range is read with the inflation limits of ``settings``: a bomb is bounded in
+    each process that reads part of it."""
+    data = read_input(path)
+    if parts < 2 or sniff_format(path, data[:4096]) != "pdf":
+        return None
+    from cop_diff.extract.pdf import pdf_page_count
+
+    count = pdf_page_count(data, settings.password or "")
+    too_long = settings.max_pages is not None and (count or 0) > settings.max_pages
+    if count is None or count < MIN_PAGES_TO_SPLIT or too_long:
+        return None
+    digest = hashlib.sha256(data).hexdigest()
+    bounds = [count * part // parts for part in range(parts + 1)]
+    return [
+        PageRange(path, data, digest, range(bounds[part], bounds[part + 1]), settings)
+        for part in range(parts)
+    ]
+
+
+def read_page_range(part: PageRange) -> list[PageLines]:
+    """The pages of one range (in a worker process)."""
+    from cop_diff.extract.pdf import read_pdf_pages
+
+    with about(part.path):
+        return read_pdf_pages(
+            part.data,
+            source=str(part.path),
+            password=part.settings.password or "",
+            max_pages=part.settings.max_pages,
+            pages=part.pages,
+            max_inflated_stream_bytes=part.settings.max_inflated_stream_bytes,
+            max_inflated_total_bytes=part.settings.max_inflated_total_bytes,
+        )
+
+
+def assemble_ranges(parts: list[PageRange], pages: list[list[PageLines]]) -> Document:
+    """The document from its ranges' pages: the same as ``extract`` of the whole file."""
+    from cop_diff.extract.pdf import assemble_pdf
+
+    first = parts[0]
+    with about(first.path):
+        return assemble_pdf(
+            [page for part in pages for page in part], source=str(first.path), sha256=first.sha256
+        )

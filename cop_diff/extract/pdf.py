@@ -84,7 +84,7 @@ class _Rect:
 
 
 @dataclass(frozen=True)
-class _PageLines:
+class PageLines:
     number: int
     height: float
     lines: tuple[Line, ...]
@@ -106,9 +106,38 @@ def extract_pdf(
     A PDF whose streams decode to more than the ``max_inflated_*`` bytes is refused with
     a ``LimitError`` before the memory is taken (a decompression bomb).
     """
+    pages = read_pdf_pages(
+        data,
+        source=source,
+        password=password,
+        max_pages=max_pages,
+        max_inflated_stream_bytes=max_inflated_stream_bytes,
+        max_inflated_total_bytes=max_inflated_total_bytes,
+    )
+    return assemble_pdf(pages, source=source, sha256=sha256)
+
+
+def read_pdf_pages(
+    data: bytes,
+    *,
+    source: str,
+    password: str = "",
+    max_pages: int | None = None,
+    pages: range | None = None,
+    max_inflated_stream_bytes: int = MAX_STREAM_BYTES,
+    max_inflated_total_bytes: int = MAX_TOTAL_BYTES,
+) -> list[PageLines]:
+    """The lines and boxes of each page, or of the pages in ``pages`` (0-based), so that
+    parts of one PDF can be read in several processes and put together by
+    ``assemble_pdf``."""
     budget = InflationBudget(source, max_inflated_stream_bytes, max_inflated_total_bytes)
     with bounded_inflation(budget):
-        pages = list(_read_pages(data, source, password, max_pages))
+        return list(_read_pages(data, source, password, max_pages, pages))
+
+
+def assemble_pdf(pages: list[PageLines], *, source: str, sha256: str) -> Document:
+    """The document from all its pages, in order: page furniture and the table of contents
+    found across pages and dropped, lines grouped into blocks."""
     if not any(page.lines for page in pages):
         raise ExtractionError(
             "the PDF has no text layer (a scan?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`",
@@ -127,15 +156,31 @@ def extract_pdf(
     )
 
 
+def pdf_page_count(data: bytes, password: str = "") -> int | None:
+    """The page count the PDF declares; ``None`` if it cannot be opened or says none (the
+    full extraction then says what is wrong)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+
+    try:
+        return _page_count(PDFDocument(PDFParser(io.BytesIO(data)), password=password))
+    except Exception:
+        return None
+
+
 # --- reading pages ----------------------------------------------------------------------------
 
 
 def _read_pages(
-    data: bytes, source: str, password: str = "", max_pages: int | None = None
-) -> Iterator[_PageLines]:
+    data: bytes,
+    source: str,
+    password: str = "",
+    max_pages: int | None = None,
+    pages: range | None = None,
+) -> Iterator[PageLines]:
     from pdfminer.layout import LTChar, LTCurve, LTTextContainer, LTTextLine
 
-    for number, layout in enumerate(_layouts(data, source, password, max_pages), 1):
+    for number, layout in _layouts(data, source, password, max_pages, pages):
         height = float(layout.height)
         raw_lines: list[Line] = []
         rects: list[_Rect] = []
@@ -151,11 +196,13 @@ def _read_pages(
                 rect = _box_rect(element, height)
                 if rect is not None:
                     rects.append(rect)
-        yield _PageLines(number, height, tuple(_merge_rows(raw_lines)), _merge_rects(rects))
+        yield PageLines(number, height, tuple(_merge_rows(raw_lines)), _merge_rects(rects))
 
 
-def _layouts(data: bytes, source: str, password: str, max_pages: int | None) -> Iterator[Any]:
-    """pdfminer's layout of each page.
+def _layouts(
+    data: bytes, source: str, password: str, max_pages: int | None, pages: range | None = None
+) -> Iterator[tuple[int, Any]]:
+    """pdfminer's layout of each page (or of those in ``pages``), with its number from 1.
 
     Whatever pdfminer raises while it parses the file is a fault of the file (pdfminer
     raises ``KeyError``, ``IndexError``, ``struct.error``, ``zlib.error``... on damaged
@@ -194,7 +241,7 @@ def _layouts(data: bytes, source: str, password: str, max_pages: int | None) -> 
         manager = PDFResourceManager(caching=True)
         device = PDFPageAggregator(manager, laparams=laparams)
         interpreter = PDFPageInterpreter(manager, device)
-        pages = PDFPage.create_pages(document)
+        page_objects = PDFPage.create_pages(document)
     except CopDiffError:
         raise
     except Exception as error:
@@ -204,19 +251,23 @@ def _layouts(data: bytes, source: str, password: str, max_pages: int | None) -> 
     number = 0
     while True:
         try:
-            page = next(pages, None)
+            page = next(page_objects, None)
             if page is None:
                 return
             number += 1
             if max_pages is not None and number > max_pages:
                 raise _too_long(source, None, max_pages)
+            if pages is not None and number - 1 not in pages:
+                if number - 1 >= pages.stop:
+                    return
+                continue
             interpreter.process_page(page)
             layout = device.get_result()
         except CopDiffError:
             raise
         except Exception as error:
             raise unreadable(error) from error
-        yield layout
+        yield number, layout
 
 
 def _page_count(document: Any) -> int | None:
@@ -374,7 +425,7 @@ def _in_margin(line: Line, height: float) -> bool:
     return line.top < height * MARGIN_BAND or line.bottom > height * (1 - MARGIN_BAND)
 
 
-def _drop_page_furniture(pages: list[_PageLines]) -> tuple[list[_PageLines], list[Dropped]]:
+def _drop_page_furniture(pages: list[PageLines]) -> tuple[list[PageLines], list[Dropped]]:
     """Remove running headers and footers, page numbers and table-of-contents lines."""
     margin_counts: Counter[str] = Counter()
     for page in pages:
@@ -384,7 +435,7 @@ def _drop_page_furniture(pages: list[_PageLines]) -> tuple[list[_PageLines], lis
     repeated = {key for key, count in margin_counts.items() if count >= threshold}
 
     dropped: list[Dropped] = []
-    kept_pages: list[_PageLines] = []
+    kept_pages: list[PageLines] = []
     for page in pages:
         kept: list[Line] = []
         for line in page.lines:
@@ -408,10 +459,10 @@ def _furniture_reason(line: Line, height: float, repeated: set[str]) -> DropReas
 
 
 def _drop_toc(
-    pages: list[_PageLines], dropped: list[Dropped]
-) -> tuple[list[_PageLines], list[Dropped]]:
+    pages: list[PageLines], dropped: list[Dropped]
+) -> tuple[list[PageLines], list[Dropped]]:
     """Drop table-of-contents lines: dotted leaders, their wrapped first halves, the title."""
-    result: list[_PageLines] = []
+    result: list[PageLines] = []
     for page in pages:
         lines = list(page.lines)
         is_toc = [is_dotted_leader_line(line.text) for line in lines]
@@ -448,7 +499,7 @@ class _Pending:
     """Left edge of the block's first line (the marker, for a list item)."""
 
 
-def _build_blocks(pages: list[_PageLines], vocabulary: Counter[str]) -> list[Block]:
+def _build_blocks(pages: list[PageLines], vocabulary: Counter[str]) -> list[Block]:
     pending_blocks = list(_group_lines(pages))
     heading_sizes = sorted(
         {p.lines[0].size for p in pending_blocks if p.kind == "heading"}, reverse=True
@@ -458,7 +509,7 @@ def _build_blocks(pages: list[_PageLines], vocabulary: Counter[str]) -> list[Blo
     return _nest_list_items(blocks)
 
 
-def _group_lines(pages: list[_PageLines]) -> Iterator[_Pending]:
+def _group_lines(pages: list[PageLines]) -> Iterator[_Pending]:
     all_lines = [line for page in pages for line in page.lines]
     if not all_lines:
         return
@@ -542,7 +593,7 @@ def _body_size(lines: list[Line]) -> float:
     return weights.most_common(1)[0][0]
 
 
-def _body_line_height(pages: list[_PageLines], body_size: float) -> float:
+def _body_line_height(pages: list[PageLines], body_size: float) -> float:
     steps = [
         b.top - a.top
         for page in pages
@@ -591,7 +642,7 @@ def _continues_heading(previous: Line | None, line: Line, line_height: float) ->
     )
 
 
-def _box_of(line: Line, page: _PageLines) -> tuple[int, int] | None:
+def _box_of(line: Line, page: PageLines) -> tuple[int, int] | None:
     x = (line.x0 + min(line.x1, line.x0 + 40)) / 2
     y = (line.top + line.bottom) / 2
     for index, rect in enumerate(page.boxes):

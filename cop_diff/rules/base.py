@@ -13,12 +13,13 @@ import re
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import linear_sum_assignment
-from scipy.sparse import csr_matrix
+
+if TYPE_CHECKING:
+    from scipy.sparse import csr_matrix
 
 from cop_diff.diff import word_diff
 from cop_diff.lexicon import Lexicon
@@ -116,6 +117,8 @@ class SentenceIndex:
         count = len(documents) or 1
         idf = {w: math.log((1 + count) / (1 + n)) + 1 for w, n in frequency.items()}
         self.idf = idf
+
+        from scipy.sparse import csr_matrix
 
         def matrix(words_of: list[list[str]]) -> csr_matrix:
             rows, cols, values = [], [], []
@@ -370,6 +373,8 @@ def assign(scores: NDArray[np.float64], *, flip: bool) -> list[tuple[int, int]]:
     Ties can be broken either way; solving in one fixed orientation (``flip`` says the
     drafts came in the other one) breaks them alike whichever draft is called old.
     """
+    from scipy.optimize import linear_sum_assignment
+
     if flip:
         cols, rows = linear_sum_assignment(scores.T, maximize=True)
     else:
