@@ -235,28 +235,25 @@ def _now_examples(
     assert marker is not None
     old_name, new_name = names
     required_lead = old_item.lead_in if demoted else new_item.lead_in
-    same_list = [
-        (old_a if demoted else new_a)
-        for old_a, new_a in lists.kept
-        if (context.old_by_id[old_a] if demoted else context.new_by_id[new_a]).lead_in
-        == required_lead
-    ]
-    count = len(same_list)
     by_id = context.old_by_id if demoted else context.new_by_id
     others = [
         i for i in (unmatched[0] if demoted else unmatched[1]) if by_id[i].lead_in == required_lead
     ]
     listed = [by_id[i].text for i in others]
+    kept = sum(
+        by_id[pair[0] if demoted else pair[1]].lead_in == required_lead for pair in lists.kept
+    )
+    count = f"{kept} item" + ("s" if kept != 1 else "")
     if demoted:
         explanation = (
             f'The list of {new_name} is now introduced as examples ("{marker.group(0)}"): '
-            f"its {count} items no longer bind as they did in {old_name}."
+            f"its {count} no longer bind as they did in {old_name}."
         )
         verbs = ("is", "are")
     else:
         explanation = (
             f"The list of {new_name} is no longer introduced as examples: its {count} "
-            f'items now bind, where {old_name} gave them as examples ("{marker.group(0)}").'
+            f'now bind, where {old_name} gave them as examples ("{marker.group(0)}").'
         )
         verbs = ("was", "were")
     if listed:
