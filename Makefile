@@ -17,7 +17,7 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The main job on the bundled sample drafts: compare each version with the next, as JSON,
-# text and an HTML redline.
+# text and an HTML redline; then one pass of the scheduled job over drafts/ (out/site).
 # cop-diff exits 1 when it finds changes, as diff(1) does; that is success here.
 run: $(STAMP)
 	@mkdir -p $(OUT)
@@ -29,6 +29,9 @@ run: $(STAMP)
 		status=$$?; [ $$status -le 1 ] || exit $$status; \
 	done
 	@echo "HTML redline of the sample drafts: $(OUT)/sample-v2-v3.html (open it in a browser)"
+	@$(BIN)/cop-diff watch drafts --match '^sample-v[0-9]+\.pdf$$' --once --quiet \
+		--state $(OUT)/watch.db --out $(OUT)/site
+	@echo "The same drafts as the scheduled job publishes them: $(OUT)/site/index.html"
 
 test: $(STAMP)
 	$(BIN)/pytest
