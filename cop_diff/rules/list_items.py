@@ -334,6 +334,8 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             if binds_before == _item_binds(context, after):
                 continue
             demoted = binds_before
+            if context.lexicon.descriptive.search((before if demoted else after).text):
+                continue  # a saving clause or a description binds nobody wherever it sits
             target = context.new_by_id.get(after.parent or "")
             where = name(target, context.new_by_id) if target else "another list"
             heading = f" ({target.heading})" if target is not None and target.heading else ""
