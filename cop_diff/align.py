@@ -593,6 +593,20 @@ def _relations(
     paired_new = {c: r for r, (c, _) in pairs.items()}
     usual_kinds = _usual_kinds(a, b, pairs)
     postings_old, postings_new = _Postings.of(a), _Postings.of(b)
+    paired_old_set, paired_new_set = set(pairs), set(paired_new)
+
+    def went_into(
+        side: _Side, other: _Side, index: int, paired: set[int], postings: _Postings
+    ) -> tuple[int, float] | None:
+        """Where an unpaired provision went (old side) or came from (new side), if
+        anywhere: the paired provision it resembles, or the one that holds its words."""
+        provision = side.provisions[index]
+        found = None
+        if len(side.own_words[index]) >= MIN_CONTAINED_WORDS:
+            scores = groups[group_of(provision)]
+            found = _absorbing(index, scores, paired, along_rows=side is a)
+        return found or _containing(provision, side, other, vectoriser, settings, paired, postings)
+
     result: list[Alignment] = []
     for r, provision in enumerate(a.provisions):
         if r in pairs:
@@ -600,15 +614,7 @@ def _relations(
             relation = _pair_relation(a, b, r, c, parents, usual_kinds)
             result.append(Alignment(provision.id, b.provisions[c].id, relation, round(score, 4)))
             continue
-        big_enough = len(a.own_words[r]) >= MIN_CONTAINED_WORDS
-        target = (
-            _absorbing(r, groups[group_of(provision)], set(paired_new), along_rows=True)
-            if big_enough
-            else None
-        )
-        target = target or _containing(
-            provision, a, b, vectoriser, settings, set(paired_new), postings_new
-        )
+        target = went_into(a, b, r, paired_new_set, postings_new)
         if target is not None:
             c, share = target
             result.append(Alignment(provision.id, b.provisions[c].id, "merged", round(share, 4)))
@@ -617,15 +623,7 @@ def _relations(
     for c, provision in enumerate(b.provisions):
         if c in paired_new:
             continue
-        big_enough = len(b.own_words[c]) >= MIN_CONTAINED_WORDS
-        source = (
-            _absorbing(c, groups[group_of(provision)], set(pairs), along_rows=False)
-            if big_enough
-            else None
-        )
-        source = source or _containing(
-            provision, b, a, vectoriser, settings, set(pairs), postings_old
-        )
+        source = went_into(b, a, c, paired_old_set, postings_old)
         if source is not None:
             r, share = source
             result.append(Alignment(a.provisions[r].id, provision.id, "split", round(share, 4)))
