@@ -14,6 +14,7 @@ from cop_diff.diff import word_diff
 from cop_diff.errors import about
 from cop_diff.extract import (
     ExtractSettings,
+    PageRange,
     assemble_ranges,
     extract,
     page_ranges,
@@ -85,14 +86,17 @@ def extract_documents(
     use_cache = settings.cache and not settings.extract.password
     variant = _cache_variant(settings.extract)
     uncached = [p for p in paths if not (use_cache and extraction_cache.is_cached(p, variant))]
-    if settings.workers > 1 and len(uncached) > 1:
+    if settings.workers > 1 and uncached:
         from cop_diff.extract import read_input, sniff_format
 
         for path in paths:  # the usual errors for a missing or mistyped file, in order
             sniff_format(path, read_input(path)[:4096])
-        parallel = _extract_parallel(paths, settings, progress)
-        if parallel is not None:
-            return parallel
+        # A long PDF is worth the processes even alone: it is read in page ranges.
+        plans = {p: page_ranges(p, settings.extract, settings.workers * 2) for p in uncached}
+        if len(uncached) > 1 or any(plans.values()):
+            parallel = _extract_parallel(paths, settings, progress, plans)
+            if parallel is not None:
+                return parallel
     documents = []
     for path in paths:
         documents.append(extract_document(path, settings))
@@ -102,25 +106,23 @@ def extract_documents(
 
 
 def _extract_parallel(
-    paths: Sequence[Path], settings: Settings, progress: Callable[[Path], None] | None
+    paths: Sequence[Path],
+    settings: Settings,
+    progress: Callable[[Path], None] | None,
+    ranges: dict[Path, list[PageRange] | None],
 ) -> list[Document] | None:
     """Extraction in worker processes; ``None`` if no process could be started.
 
-    A long PDF that is not in the cache is read in as many page ranges as there are
-    workers, so that both cores stay busy until the last page (one draft often takes
-    twice as long as the other), and put together here.
+    A long PDF that is not in the cache comes with its page ranges (``ranges``): they are
+    read by all the workers, so that both cores stay busy until the last page (one draft
+    often takes twice as long as the other), and put together here.
     """
     from concurrent.futures import Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
     use_cache = settings.cache and not settings.extract.password
     variant = _cache_variant(settings.extract)
-    plans = [
-        None
-        if use_cache and extraction_cache.is_cached(path, variant)
-        else page_ranges(path, settings.extract, settings.workers * 2)
-        for path in paths
-    ]
+    plans = [ranges.get(path) for path in paths]
     try:
         with ProcessPoolExecutor(max_workers=settings.workers) as pool:
             futures: list[list[Future[Any]]] = [

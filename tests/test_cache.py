@@ -203,6 +203,26 @@ def test_parallel_extraction_splits_long_pdfs_and_equals_serial(
     assert extract_documents(paths, Settings()) == parallel
 
 
+def test_a_lone_long_pdf_is_read_in_page_ranges(
+    cache_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import cop_diff.extract
+    import cop_diff.pipeline
+    from cop_diff.pipeline import Settings, extract_documents
+
+    monkeypatch.setattr(cop_diff.extract, "MIN_PAGES_TO_SPLIT", 2)  # the samples have 7
+    calls: list[dict[Path, object]] = []
+    parallel = cop_diff.pipeline._extract_parallel
+
+    def spy(paths, settings, progress, ranges):  # type: ignore[no-untyped-def]
+        calls.append(ranges)
+        return parallel(paths, settings, progress, ranges)
+
+    monkeypatch.setattr(cop_diff.pipeline, "_extract_parallel", spy)
+    assert extract_documents([SAMPLE], Settings(cache=False)) == [extract(SAMPLE)]
+    assert len(calls) == 1 and calls[0][SAMPLE]  # the one draft, in page ranges
+
+
 def test_parallel_extraction_reports_the_first_drafts_error(tmp_path: Path) -> None:
     from cop_diff.errors import CopDiffError
     from cop_diff.pipeline import Settings, extract_documents
