@@ -269,3 +269,20 @@ class ComparisonRecord:
     """Report format -> path relative to the output folder."""
     summary: dict[str, int]
     top_weakenings: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Notification:
+    """A message owed about one comparison, on one channel, until it is delivered."""
+
+    id: int
+    comparison_id: int
+    channel: str
+    """"webhook" or "email"."""
+    target: str
+    """The webhook URL or the e-mail address."""
+    via: str | None
+    """For e-mail: the SMTP server as HOST:PORT."""
+    key: str
+    """The same on every try, so a receiver can drop a repeat."""
+    attempts: int

@@ -18,10 +18,9 @@ from pathlib import Path
 from typing import Any
 
 from cop_diff.errors import CopDiffError
-from cop_diff.model import ComparisonRecord, Release
+from cop_diff.model import ComparisonRecord, Notification, Release
 from cop_diff.templating import environment
 from cop_diff.watch.fetch import HttpSettings, post_json
-from cop_diff.watch.state import Notification
 
 
 class DeliveryError(CopDiffError):

@@ -15,11 +15,10 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 from cop_diff.errors import CopDiffError, ExitCode
-from cop_diff.model import ComparisonRecord, Release
+from cop_diff.model import ComparisonRecord, Notification, Release
 
 SCHEMA_VERSION = 1
 SCHEMA = """
@@ -78,21 +77,6 @@ class BusyError(CopDiffError):
     """Another run holds the lock."""
 
     exit_code = ExitCode.BUSY
-
-
-@dataclass(frozen=True)
-class Notification:
-    id: int
-    comparison_id: int
-    channel: str
-    """"webhook" or "email"."""
-    target: str
-    """The webhook URL or the e-mail address."""
-    via: str | None
-    """For e-mail: the SMTP server as HOST:PORT."""
-    key: str
-    """The same on every try, so a receiver can drop a repeat."""
-    attempts: int
 
 
 @contextmanager
