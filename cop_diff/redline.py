@@ -102,8 +102,23 @@ def long_labels(outline: Outline) -> dict[str, str]:
     return labels
 
 
+class _BothSides:
+    """Links to the old and the new provision a view shows (either may be missing)."""
+
+    old: Provision | None
+    new: Provision | None
+
+    @property
+    def old_anchor(self) -> str | None:
+        return old_anchor(self.old.id) if self.old else None
+
+    @property
+    def new_anchor(self) -> str | None:
+        return new_anchor(self.new.id) if self.new else None
+
+
 @dataclass(frozen=True)
-class Row:
+class Row(_BothSides):
     """One line of the whole document: an old provision beside its new counterpart.
 
     ``ops`` is the word diff of their texts: all deletion for a removed provision, all
@@ -140,14 +155,6 @@ class Row:
         return _only(self.ops, 1) if self.new else ()
 
     @property
-    def old_anchor(self) -> str | None:
-        return old_anchor(self.old.id) if self.old else None
-
-    @property
-    def new_anchor(self) -> str | None:
-        return new_anchor(self.new.id) if self.new else None
-
-    @property
     def merged_anchors(self) -> tuple[str, ...]:
         return tuple(old_anchor(p.id) for p in self.merged)
 
@@ -172,7 +179,7 @@ class Row:
 
 
 @dataclass(frozen=True)
-class FindingView:
+class FindingView(_BothSides):
     """A finding with what a reader needs beside it: where it is, and its evidence."""
 
     finding: Finding
@@ -205,14 +212,6 @@ class FindingView:
         if provision is None or provision.heading == provision.label:
             return ""
         return provision.heading
-
-    @property
-    def old_anchor(self) -> str | None:
-        return old_anchor(self.old.id) if self.old else None
-
-    @property
-    def new_anchor(self) -> str | None:
-        return new_anchor(self.new.id) if self.new else None
 
 
 @dataclass(frozen=True)
