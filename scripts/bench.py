@@ -28,16 +28,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from chromium import CHROMIUM, CHROMIUM_ARGS
+
 RUNS = int(os.environ.get("BENCH_RUNS", "5"))
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 REPORT_MAX_BYTES = 10 * 1024 * 1024
 REPORT_MAX_LOAD_SECONDS = 2.0
 STAGE_TIME = re.compile(r"(\w+) (\d+\.\d+)s")

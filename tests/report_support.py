@@ -16,20 +16,12 @@ import pytest
 
 from cop_diff.model import Comparison, Finding
 from cop_diff.pipeline import compare_files
+from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_OLD = ROOT / "drafts" / "sample-v2.pdf"
 SAMPLE_NEW = ROOT / "drafts" / "sample-v3.pdf"
 ARTIFACTS = ROOT / "tests" / "artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--headless",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
 
 HOSTILE_OLD = """\
 # Commitment 1. Scripts <script>alert(1)</script>
