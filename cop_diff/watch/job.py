@@ -148,13 +148,16 @@ def one_format_each(candidates: list[Candidate]) -> list[Candidate]:
     each format would be a release of its own, compared with its twin."""
     chosen: dict[str, Candidate] = {}
     for candidate in candidates:
-        stem, _, suffix = candidate.name.lower().rpartition(".")
-        key = stem or suffix
+        key = _stem(candidate)
         current = chosen.get(key)
         if current is None or _preference(candidate) < _preference(current):
             chosen[key] = candidate
-    kept = {id(candidate) for candidate in chosen.values()}
-    return [candidate for candidate in candidates if id(candidate) in kept]
+    return [candidate for candidate in candidates if chosen[_stem(candidate)] is candidate]
+
+
+def _stem(candidate: Candidate) -> str:
+    stem, _, suffix = candidate.name.lower().rpartition(".")
+    return stem or suffix
 
 
 def _preference(candidate: Candidate) -> int:
