@@ -261,9 +261,3 @@ class State:
             "UPDATE notifications SET attempts = attempts + 1, last_error = ? WHERE id = ?",
             (error, notification.id),
         )
-
-    def sent_count(self) -> int:
-        (count,) = self.db.execute(
-            "SELECT count(*) FROM notifications WHERE sent IS NOT NULL"
-        ).fetchone()
-        return int(count)
