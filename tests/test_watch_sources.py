@@ -214,3 +214,18 @@ def test_one_draft_in_two_formats_is_one_release() -> None:
     ]
     kept = [c.name for c in one_format_each(offered)]
     assert kept == ["cop-d2.pdf", "cop-d3.pdf", "notes.txt"]
+
+
+def test_a_state_file_in_a_missing_folder_is_one_clear_line(tmp_path: Path) -> None:
+    state = tmp_path / "missing" / "s.db"
+    out = str(tmp_path / "o")
+    result = subprocess.run(
+        [COP_DIFF, "watch", str(tmp_path), "--state", str(state), "--out", out, "--once"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        f"cop-diff: error: {state}: the folder of the state file does not exist"
+    )

@@ -82,6 +82,8 @@ class BusyError(CopDiffError):
 @contextmanager
 def locked(state: Path) -> Iterator[None]:
     """Hold ``STATE.lock`` for the block, or fail at once with ``BusyError``."""
+    if not state.parent.is_dir():
+        raise StateError("the folder of the state file does not exist", path=str(state))
     lock_path = state.with_name(state.name + ".lock")
     try:
         handle = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
@@ -107,8 +109,6 @@ class State:
     """The database, opened for one run."""
 
     def __init__(self, path: Path) -> None:
-        if not path.parent.is_dir():
-            raise StateError("the folder of the state file does not exist", path=str(path))
         try:
             self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA synchronous = FULL")
