@@ -129,30 +129,45 @@ def _entry_path(key: str, folder: Path | None = None) -> Path:
     return (folder or cache_dir()) / f"{key}.json"
 
 
-def load(key: str, folder: Path | None = None) -> Document | None:
-    """The cached ``Document`` for ``key``; ``None`` if absent, unreadable or corrupt."""
+def read_entry(path: Path) -> str | None:
+    """The text of an entry; ``None`` if it is absent or unreadable."""
     try:
-        text = _entry_path(key, folder).read_text(encoding="utf-8")
-        return document_from_json(text)
-    except (OSError, UnicodeError, ValueError, KeyError, TypeError, IndexError):
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeError):
         return None
 
 
-def store(key: str, document: Document, folder: Path | None = None) -> bool:
+def write_entry(path: Path, text: str) -> bool:
     """Write an entry atomically; ``False`` (and nothing written) if the cache is unusable."""
-    path = _entry_path(key, folder)
     temporary: str | None = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{key[:16]}.", suffix=".tmp", dir=path.parent)
+        prefix = f".{path.stem[:16]}."
+        handle, temporary = tempfile.mkstemp(prefix=prefix, suffix=".tmp", dir=path.parent)
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(document_to_json(document))
+            stream.write(text)
         os.replace(temporary, path)
         return True
     except OSError:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
         return False
+
+
+def load(key: str, folder: Path | None = None) -> Document | None:
+    """The cached ``Document`` for ``key``; ``None`` if absent, unreadable or corrupt."""
+    text = read_entry(_entry_path(key, folder))
+    if text is None:
+        return None
+    try:
+        return document_from_json(text)
+    except (ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def store(key: str, document: Document, folder: Path | None = None) -> bool:
+    """Write an entry atomically; ``False`` (and nothing written) if the cache is unusable."""
+    return write_entry(_entry_path(key, folder), document_to_json(document))
 
 
 def extract_cached(

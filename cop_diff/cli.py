@@ -67,8 +67,8 @@ def speed_options(command: F) -> F:
     return click.option(
         "--no-cache",
         is_flag=True,
-        help="Extract the drafts afresh: neither read nor fill the extraction cache "
-        "(~/.cache/cop-diff, or $COP_DIFF_CACHE_DIR).",
+        help="Work afresh: neither read nor fill the cache of extracted drafts and of "
+        "analyses (~/.cache/cop-diff, or $COP_DIFF_CACHE_DIR).",
     )(command)
 
 

@@ -6,9 +6,11 @@ says ``replace = true``; other languages and other documents bring their own wor
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -52,6 +54,9 @@ class Lexicon:
     deadline_context: re.Pattern[str]
     retention_context: re.Pattern[str]
     number_words: dict[str, float]
+    fingerprint: str = ""
+    """SHA-256 of the lexicon's data, for the analysis cache; "" (never cached) when the
+    lexicon was not loaded from data."""
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -81,10 +86,15 @@ def load_lexicon(extra: tuple[Path, ...] = ()) -> Lexicon:
         user = _read(path)
         data = user if user.pop("replace", False) else _merge(data, user)
     try:
-        return _build(data)
+        return replace(_build(data), fingerprint=_fingerprint(data))
     except (KeyError, TypeError, ValueError, re.error) as error:
         source = str(extra[-1]) if extra else "built-in lexicon"
         raise InputError(f"bad lexicon ({type(error).__name__}: {error})", path=source) from error
+
+
+def _fingerprint(data: dict[str, Any]) -> str:
+    canonical = json.dumps(data, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(canonical.encode()).hexdigest()
 
 
 def _build(data: dict[str, Any]) -> Lexicon:

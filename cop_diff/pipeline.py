@@ -8,6 +8,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+from cop_diff import analysis_cache
 from cop_diff import cache as extraction_cache
 from cop_diff.align import AlignSettings, align
 from cop_diff.diff import word_diff
@@ -156,27 +157,26 @@ def _extract_parallel(
         return None
 
 
-def compare(old: Outline, new: Outline, settings: Settings) -> Comparison:
+def compare(old: Outline, new: Outline, settings: Settings, *, cached: bool = False) -> Comparison:
+    """Align, diff and detect; with ``cached``, through the analysis cache (what was
+    computed for the same outlines, settings, lexicon and code is read back, not redone)."""
+    key = analysis_cache.aligned_key(old, new, settings.align) if cached else None
     with stage("align"):
-        alignment = align(old, new, settings.align)
-    old_by_id = {p.id: p for p in old.provisions}
-    new_by_id = {p.id: p for p in new.provisions}
+        stored = analysis_cache.load_aligned(key) if key else None
+        alignment = stored[0] if stored else align(old, new, settings.align)
     with stage("diff"):
-        diffs = tuple(
-            PairDiff(
-                entry.old,
-                entry.new,
-                word_diff(old_by_id[entry.old].text, new_by_id[entry.new].text),
-            )
-            for entry in alignment
-            if entry.old is not None
-            and entry.new is not None
-            and entry.relation in DIFFED_RELATIONS
-        )
+        diffs = stored[1] if stored else pair_diffs(old, new, alignment)
+    if key and not stored:
+        analysis_cache.store_aligned(key, alignment, diffs)
     with stage("detect"):
         lists = list_diffs(old, new, alignment)
-        context = RuleContext.build(old, new, alignment, lists, settings.lexicon)
-        findings = run_rules(context)
+        findings_key = key and analysis_cache.findings_key(key, settings.lexicon.fingerprint)
+        findings = analysis_cache.load_findings(findings_key) if findings_key else None
+        if findings is None:
+            context = RuleContext.build(old, new, alignment, lists, settings.lexicon)
+            findings = run_rules(context)
+            if findings_key:
+                analysis_cache.store_findings(findings_key, findings)
     return Comparison(
         old=old,
         new=new,
@@ -184,6 +184,23 @@ def compare(old: Outline, new: Outline, settings: Settings) -> Comparison:
         diffs=diffs,
         findings=findings,
         lists=lists,
+    )
+
+
+def pair_diffs(
+    old: Outline, new: Outline, alignment: tuple[Alignment, ...]
+) -> tuple[PairDiff, ...]:
+    """The word diff of every pair whose text is compared (changed or moved)."""
+    old_by_id = {p.id: p for p in old.provisions}
+    new_by_id = {p.id: p for p in new.provisions}
+    return tuple(
+        PairDiff(
+            entry.old,
+            entry.new,
+            word_diff(old_by_id[entry.old].text, new_by_id[entry.new].text),
+        )
+        for entry in alignment
+        if entry.old is not None and entry.new is not None and entry.relation in DIFFED_RELATIONS
     )
 
 
@@ -261,7 +278,9 @@ def compare_files(
             segment_document(path, document, settings)
             for path, document in zip([old, new], documents, strict=True)
         ]
-    return compare(outlines[0], outlines[1], settings)
+    # A draft opened with a password stays off the disk, its analysis too.
+    cached = settings.cache and not settings.extract.password
+    return compare(outlines[0], outlines[1], settings, cached=cached)
 
 
 def changes_of_substance(comparison: Comparison) -> bool:
