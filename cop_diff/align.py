@@ -107,64 +107,66 @@ class _Side:
     subtree_words: tuple[frozenset[str], ...]
 
 
-def _subtree_texts(provisions: Sequence[Provision]) -> list[str]:
-    texts = [f"{p.heading} {p.text}" for p in provisions]
+def _subtree_tokens(provisions: Sequence[Provision], own: list[list[str]]) -> list[list[str]]:
+    """Each provision's words followed by all its descendants' (children come later)."""
     index = {p.id: i for i, p in enumerate(provisions)}
-    gathered = list(texts)
+    gathered = [list(words) for words in own]
     for i in range(len(provisions) - 1, -1, -1):
         parent = provisions[i].parent
         if parent is not None and parent in index:
-            gathered[index[parent]] += " " + gathered[i]
+            gathered[index[parent]] += gathered[i]
     return gathered
 
 
 class _Vectoriser:
     """TF-IDF over the words of both drafts (sublinear term frequency, L2-normalised rows)."""
 
-    def __init__(self, documents: Sequence[str]) -> None:
+    def __init__(self, documents: Sequence[Sequence[str]]) -> None:
         frequency: Counter[str] = Counter()
-        for text in documents:
-            frequency.update(set(tokens(text)))
+        for words in documents:
+            frequency.update(set(words))
         self.vocabulary = {word: i for i, word in enumerate(sorted(frequency))}
         count = len(documents) or 1
         self.idf = np.array(
             [math.log((1 + count) / (1 + frequency[word])) + 1 for word in sorted(frequency)]
         )
 
-    def transform(self, texts: Sequence[str]) -> csr_matrix:
+    def transform(self, documents: Sequence[Sequence[str]]) -> csr_matrix:
+        """One row per document (a list of words), as whole-array operations."""
         from scipy.sparse import csr_matrix
 
-        rows, cols, values = [], [], []
-        for row, text in enumerate(texts):
-            counts = Counter(self.vocabulary[w] for w in tokens(text) if w in self.vocabulary)
-            weights = {col: (1 + math.log(n)) * self.idf[col] for col, n in counts.items()}
-            norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
-            for col, weight in weights.items():
-                rows.append(row)
-                cols.append(col)
-                values.append(weight / norm)
-        shape = (len(texts), len(self.vocabulary))
-        return csr_matrix((values, (rows, cols)), shape=shape, dtype=np.float64)
+        vocabulary = self.vocabulary
+        ids = [[vocabulary[w] for w in words if w in vocabulary] for words in documents]
+        lengths = np.fromiter((len(row) for row in ids), dtype=np.int64, count=len(ids))
+        rows = np.repeat(np.arange(len(ids)), lengths)
+        cols = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64)
+        shape = (len(documents), len(vocabulary))
+        matrix = csr_matrix((np.ones(len(cols)), (rows, cols)), shape=shape, dtype=np.float64)
+        matrix.sum_duplicates()  # word counts
+        matrix.data = (1 + np.log(matrix.data)) * self.idf[matrix.indices]
+        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+        norms[norms == 0] = 1.0
+        matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
+        return matrix
 
-    def weights(self, text: str) -> dict[str, float]:
+    def weights(self, words: frozenset[str]) -> dict[str, float]:
+        """The inverse document frequency of each known word, in a fixed order."""
         return {
-            w: float(self.idf[self.vocabulary[w]])
-            for w in set(tokens(text))
-            if w in self.vocabulary
+            w: float(self.idf[self.vocabulary[w]]) for w in sorted(words) if w in self.vocabulary
         }
 
 
-def _side(outline: Outline, vectoriser: _Vectoriser) -> _Side:
+def _side(outline: Outline, vectoriser: _Vectoriser, own: list[list[str]]) -> _Side:
+    """Features of one draft; ``own`` holds each provision's words (heading and text)."""
     provisions = outline.provisions
-    own = [f"{p.heading} {p.text}" for p in provisions]
-    subtree = _subtree_texts(provisions)
+    subtree = _subtree_tokens(provisions, own)
     count = max(len(provisions) - 1, 1)
     return _Side(
         provisions=provisions,
         own=vectoriser.transform(own),
         subtree=vectoriser.transform(subtree),
-        own_words=tuple(frozenset(tokens(t)) for t in own),
-        subtree_words=tuple(frozenset(tokens(t)) for t in subtree),
+        own_words=tuple(frozenset(words) for words in own),
+        subtree_words=tuple(frozenset(words) for words in subtree),
         heading_tokens=tuple(frozenset(tokens(p.heading)) for p in provisions),
         position=np.arange(len(provisions), dtype=np.float64) / count,
         index={p.id: i for i, p in enumerate(provisions)},
@@ -553,8 +555,9 @@ def _mirror(alignment: Alignment) -> Alignment:
 
 
 def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tuple[Alignment, ...]:
-    vectoriser = _Vectoriser([f"{p.heading} {p.text}" for p in (*old.provisions, *new.provisions)])
-    a, b = _side(old, vectoriser), _side(new, vectoriser)
+    words = [[tokens(f"{p.heading} {p.text}") for p in o.provisions] for o in (old, new)]
+    vectoriser = _Vectoriser([*words[0], *words[1]])
+    a, b = _side(old, vectoriser, words[0]), _side(new, vectoriser, words[1])
 
     # Containers first, twice: the second pass rewards children of paired parents and
     # knows which kinds became which ("Measure N" -> "Commitment N").
@@ -705,12 +708,9 @@ def _containing(
     index = side.index[provision.id]
     # A container's words include its children's: "Commitment 10 went into II.4" is
     # about everything Commitment 10 held.
-    text = (
-        " ".join(sorted(side.subtree_words[index]))
-        if group == "container"
-        else f"{provision.heading} {provision.text}"
+    weights = vectoriser.weights(
+        side.subtree_words[index] if group == "container" else side.own_words[index]
     )
-    weights = vectoriser.weights(text)
     total = sum(weights.values())
     if len(weights) < MIN_CONTAINED_WORDS:
         return None  # too short to say where its words went
