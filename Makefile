@@ -12,6 +12,8 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	@# An editable install leaves cop_diff without bytecode, which a wheel install has.
+	$(BIN)/python -m compileall -q cop_diff
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -43,6 +43,12 @@ class Settings:
     workers: int = 2
     """Processes extracting the two drafts of ``compare_files`` at once; 1 for serial."""
 
+    @property
+    def caching(self) -> bool:
+        """Whether the caches are read and filled: a draft opened with a password stays
+        off the disk, and so does its analysis."""
+        return self.cache and not self.extract.password
+
 
 def outline_file(path: Path, settings: Settings) -> Outline:
     return segment_document(path, extract_document(path, settings), settings)
@@ -84,9 +90,9 @@ def extract_documents(
     Results are the same as one after the other; an error is raised for the first path
     that has one, as serial extraction would. Where processes cannot be started, serial.
     """
-    use_cache = settings.cache and not settings.extract.password
     variant = _cache_variant(settings.extract)
-    uncached = [p for p in paths if not (use_cache and extraction_cache.is_cached(p, variant))]
+    cached = [p for p in paths if settings.caching and extraction_cache.is_cached(p, variant)]
+    uncached = [p for p in paths if p not in cached]
     if settings.workers > 1 and uncached:
         from cop_diff.extract import read_input, sniff_format
 
@@ -121,7 +127,6 @@ def _extract_parallel(
     from concurrent.futures import Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    use_cache = settings.cache and not settings.extract.password
     variant = _cache_variant(settings.extract)
     plans = [ranges.get(path) for path in paths]
     try:
@@ -148,7 +153,7 @@ def _extract_parallel(
                     documents.append(group[0].result())
                     continue
                 document = assemble_ranges(plan, [future.result() for future in group])
-                if use_cache:
+                if settings.caching:
                     key = extraction_cache.cache_key(plan[0].data, "pdf", variant)
                     extraction_cache.store(key, document)
                 documents.append(document)
@@ -170,7 +175,8 @@ def compare(old: Outline, new: Outline, settings: Settings, *, cached: bool = Fa
         analysis_cache.store_aligned(key, alignment, diffs)
     with stage("detect"):
         lists = list_diffs(old, new, alignment)
-        findings_key = key and analysis_cache.findings_key(key, settings.lexicon.fingerprint)
+        fingerprint = settings.lexicon.fingerprint
+        findings_key = analysis_cache.findings_key(key, fingerprint) if key else None
         findings = analysis_cache.load_findings(findings_key) if findings_key else None
         if findings is None:
             context = RuleContext.build(old, new, alignment, lists, settings.lexicon)
@@ -278,9 +284,7 @@ def compare_files(
             segment_document(path, document, settings)
             for path, document in zip([old, new], documents, strict=True)
         ]
-    # A draft opened with a password stays off the disk, its analysis too.
-    cached = settings.cache and not settings.extract.password
-    return compare(outlines[0], outlines[1], settings, cached=cached)
+    return compare(outlines[0], outlines[1], settings, cached=settings.caching)
 
 
 def changes_of_substance(comparison: Comparison) -> bool:
