@@ -5,8 +5,10 @@ commitment into an appendix and merge several into one. Every pair of provisions
 score from all the signals (text, subtree text, heading, label, kind, position, parent),
 and one global assignment per group (containers, boxes, list items and paragraphs)
 picks the pairing with the highest total score (the Hungarian method, via SciPy), not
-the first good-looking match. What stays unpaired is then checked for being merged into,
-or split out of, a paired provision before it is called removed or added.
+the first good-looking match; a pair that only stands because the assignment is one to
+one, when one side's text went into another paired provision, gives way to a merge. What
+stays unpaired is then checked for being merged into, or split out of, a paired
+provision before it is called removed or added.
 
 The result does not depend on which draft is called old: both orders are computed in
 one canonical orientation and mirrored.
@@ -19,7 +21,7 @@ import hashlib
 import itertools
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -62,12 +64,15 @@ class AlignSettings:
     leaf_threshold: float = 0.42
     box_threshold: float = 0.35
     containment_threshold: float = 0.7
-    """Share of an unpaired provision's weighted words found in a paired one to call it merged."""
+    """Share of an unpaired provision's weighted words found in a paired one to call it merged.
+
+    The same share lets a paired provision merge into its best match instead, when that
+    match holds more of its words than its partner (see ``_gives_way``)."""
     parent_bonus: float = 0.12
     gap_threshold: float = 0.12
+    """Between two paired neighbours, a pair needs only this score (see ``_fill_gaps``)."""
     leaf_gap_threshold: float = 0.30
     """The same for list items: a rewritten item between two kept neighbours."""
-    """Between two paired neighbours, a pair needs only this score (see ``_fill_gaps``)."""
 
     def __post_init__(self) -> None:
         thresholds = ("container", "leaf", "box", "gap", "leaf_gap")
@@ -366,11 +371,101 @@ def _similarities(
     return own, subtree
 
 
-def _pairs(scores: _GroupScores) -> dict[int, tuple[int, float]]:
-    return {
-        scores.rows[r]: (scores.cols[c], score)
-        for r, c, score in _assign(scores.matrix, scores.threshold)
-    }
+def _pairs(
+    scores: _GroupScores, a: _Side, b: _Side, vectoriser: _Vectoriser, settings: AlignSettings
+) -> dict[int, tuple[int, float]]:
+    """One-to-one pairs of a group, where a merge does not pass for a pair.
+
+    When several provisions went into one, the assignment gives it to one of them and
+    pushes another onto its second-best counterpart. Such a pair gives way (see
+    ``_gives_way``); the provisions it frees and the unpaired ones are assigned again,
+    without the ones that merged or split, so this ends.
+    """
+    matrix, threshold = scores.matrix, scores.threshold
+    pairs = {r: (c, score) for r, c, score in _assign(matrix, threshold)}
+    if scores.group == "leaf":
+        return _positions_to_indices(pairs, scores)
+    # Not for list items: they resemble each other by their shared form (see ``_absorbing``).
+    words = _GroupWords(a, b, scores, vectoriser, settings)
+    gone_rows: set[int] = set()
+    gone_cols: set[int] = set()
+    while True:
+        rows, cols = _gives_way(pairs, matrix, words)
+        if not rows and not cols:
+            return _positions_to_indices(pairs, scores)
+        gone_rows |= rows
+        gone_cols |= cols
+        pairs = {r: (c, s) for r, (c, s) in pairs.items() if r not in rows and c not in cols}
+        taken = {c for c, _ in pairs.values()}
+        free_rows = [r for r in range(matrix.shape[0]) if r not in pairs and r not in gone_rows]
+        free_cols = [c for c in range(matrix.shape[1]) if c not in taken and c not in gone_cols]
+        for i, j, score in _assign(matrix[np.ix_(free_rows, free_cols)], threshold):
+            pairs[free_rows[i]] = (free_cols[j], score)
+
+
+def _positions_to_indices(
+    pairs: dict[int, tuple[int, float]], scores: _GroupScores
+) -> dict[int, tuple[int, float]]:
+    """Pairs by positions in the group's matrix -> by provision indices."""
+    return {scores.rows[r]: (scores.cols[c], score) for r, (c, score) in pairs.items()}
+
+
+@dataclass(frozen=True)
+class _GroupWords:
+    """Where the words of a group's provisions went, to tell a merge from a pair."""
+
+    a: _Side
+    b: _Side
+    scores: _GroupScores
+    vectoriser: _Vectoriser
+    settings: AlignSettings
+
+    def went_into(self, side: int, position: int, target: int, partner: int) -> bool:
+        """Whether provision ``position`` (a row when ``side`` is 0, a column when 1)
+        went into ``target`` of the other draft rather than to its ``partner``: the
+        target holds as many of its weighted words as calling an unpaired provision
+        merged takes (``containment_threshold``), and more than the partner does."""
+        share = self._share(side, position, target)
+        threshold = self.settings.containment_threshold
+        return share >= threshold and share > self._share(side, position, partner)
+
+    def _share(self, side: int, position: int, other: int) -> float:
+        own, far = (self.a, self.b) if side == 0 else (self.b, self.a)
+        index = (self.scores.rows, self.scores.cols)[side][position]
+        target = (self.scores.cols, self.scores.rows)[side][other]
+        weights = _weighted_words(own, index, self.vectoriser)
+        if not _may_hold(far, target, weights):
+            return 0.0
+        held = _held_words(far, target)
+        return sum(w for word, w in weights.items() if word in held) / sum(weights.values())
+
+
+def _gives_way(
+    pairs: dict[int, tuple[int, float]], matrix: NDArray[np.float64], words: _GroupWords
+) -> tuple[set[int], set[int]]:
+    """The rows and columns (group positions) of pairs that merged into, or split from,
+    another pair instead.
+
+    A provision is no pair with its partner when its best match is another paired
+    provision that its text went into (``_GroupWords.went_into``): its partner only
+    came second because the assignment is one to one. A provision whose target pair
+    gives way itself waits for the next round.
+    """
+    col_of = {r: c for r, (c, _) in pairs.items()}
+    row_of = {c: r for r, c in col_of.items()}
+    moves: list[tuple[int, int, int]] = []  # side, position, row of the pair it joins
+    for side, partner_of, holder_of in ((0, col_of, row_of), (1, row_of, col_of)):
+        for position, partner in sorted(partner_of.items()):
+            best = int(np.argmax(matrix[position] if side == 0 else matrix[:, position]))
+            taken = best != partner and best in holder_of
+            if taken and words.went_into(side, position, best, partner):
+                moves.append((side, position, holder_of[best] if side == 0 else best))
+    leaving = {position if side == 0 else row_of[position] for side, position, _ in moves}
+    moves = [move for move in moves if move[2] not in leaving]
+    return (
+        {position for side, position, _ in moves if side == 0},
+        {position for side, position, _ in moves if side == 1},
+    )
 
 
 def _monotonic(anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
@@ -396,15 +491,11 @@ def _monotonic(anchors: list[tuple[int, int]]) -> list[tuple[int, int]]:
 
 
 def _resembles_no_paired(
-    row: int,
-    scores: _GroupScores,
-    taken: set[int],
-    row_at: dict[int, int],
-    col_at: dict[int, int],
+    line: NDArray[np.float64], paired: Iterable[int], at: dict[int, int], threshold: float
 ) -> bool:
-    """True when the row does not resemble any paired column enough to have merged into it."""
-    line = scores.matrix[row_at[row]]
-    return all(line[col_at[c]] < scores.threshold for c in taken if c in col_at)
+    """True when a provision (its ``line`` of scores) resembles no paired provision of
+    the other draft enough to have merged into it (or split from it)."""
+    return all(line[at[other]] < threshold for other in paired if other in at)
 
 
 def _fill_gaps(
@@ -432,15 +523,21 @@ def _fill_gaps(
     ]
     for (r0, c0), (r1, c1) in itertools.pairwise(bounds):
         # A provision that scores high enough against an already paired one merged into
-        # it; it is not a rewrite of whatever sits in the gap.
+        # it (or split from it); it is not a rewrite of whatever sits in the gap.
         gap_rows = [
             r
             for r in scores.rows
             if r0 < r < r1
             and r not in filled
-            and _resembles_no_paired(r, scores, taken, row_at, col_at)
+            and _resembles_no_paired(scores.matrix[row_at[r]], taken, col_at, scores.threshold)
         ]
-        gap_cols = [c for c in scores.cols if c0 < c < c1 and c not in taken]
+        gap_cols = [
+            c
+            for c in scores.cols
+            if c0 < c < c1
+            and c not in taken
+            and _resembles_no_paired(scores.matrix[:, col_at[c]], filled, row_at, scores.threshold)
+        ]
         if not gap_rows or not gap_cols:
             continue
         sub = scores.matrix[np.ix_([row_at[r] for r in gap_rows], [col_at[c] for c in gap_cols])]
@@ -567,7 +664,7 @@ def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tup
     groups: dict[str, _GroupScores] = {}
     for _ in range(2):
         groups["container"] = _score_group(a, b, "container", parents, usual, settings)
-        pairs = _pairs(groups["container"])
+        pairs = _pairs(groups["container"], a, b, vectoriser, settings)
         parents = {r: c for r, (c, _) in pairs.items()}
         usual = _usual_kinds(a, b, pairs)
     kinds = ([usual.get(p.kind, p.kind) for p in a.provisions], [p.kind for p in b.provisions])
@@ -575,7 +672,7 @@ def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tup
     parents = {r: c for r, (c, _) in pairs.items()}
     for group in ("box", "leaf"):
         groups[group] = _score_group(a, b, group, parents, usual, settings)
-        found = _pairs(groups[group])
+        found = _pairs(groups[group], a, b, vectoriser, settings)
         if group == "leaf":
             found = _fill_list_gaps(a, b, found, groups[group], parents, settings)
         pairs.update(found)
@@ -706,22 +803,14 @@ def _containing(
         return None
     group = group_of(provision)
     index = side.index[provision.id]
-    # A container's words include its children's: "Commitment 10 went into II.4" is
-    # about everything Commitment 10 held.
-    weights = vectoriser.weights(
-        side.subtree_words[index] if group == "container" else side.own_words[index]
-    )
+    weights = _weighted_words(side, index, vectoriser)
     total = sum(weights.values())
     if len(weights) < MIN_CONTAINED_WORDS:
         return None  # too short to say where its words went
-    words = other.subtree_words if group == "container" else other.own_words
     eligible = {
         c
         for c in candidates
-        if group_of(other.provisions[c]) == group
-        and other.provisions[c].kind != "overview"
-        # a whole section holds every word; that is no merge
-        and len(words[c]) <= MAX_CONTAINER_GROWTH * len(weights)
+        if group_of(other.provisions[c]) == group and _may_hold(other, c, weights)
     }
     # Through the inverted index: each word visits only the provisions that hold it.
     held: dict[int, float] = {}
@@ -736,6 +825,26 @@ def _containing(
         if share >= settings.containment_threshold and (best is None or share > best[1]):
             best = (c, share)
     return best
+
+
+def _weighted_words(side: _Side, index: int, vectoriser: _Vectoriser) -> dict[str, float]:
+    """A provision's distinct words with their IDF weights. A container's words include
+    its children's: "Commitment 10 went into II.4" is about everything it held."""
+    return vectoriser.weights(_held_words(side, index))
+
+
+def _held_words(side: _Side, index: int) -> frozenset[str]:
+    """The words a provision holds, as a merge target (with its children's, for containers)."""
+    container = group_of(side.provisions[index]) == "container"
+    return (side.subtree_words if container else side.own_words)[index]
+
+
+def _may_hold(side: _Side, index: int, weights: dict[str, float]) -> bool:
+    """Whether a provision can be what a provision of these words merged into: no
+    overview, and not so large that it holds every word (a whole section is no merge)."""
+    if len(weights) < MIN_CONTAINED_WORDS or side.provisions[index].kind == "overview":
+        return False
+    return len(_held_words(side, index)) <= MAX_CONTAINER_GROWTH * len(weights)
 
 
 @dataclass(frozen=True)
