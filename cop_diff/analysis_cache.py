@@ -8,8 +8,10 @@ under the extraction cache's folder (``analysis/``), keyed by:
 - the SHA-256 of both outlines (every field of every provision, and the file's hash),
   so a change in extraction, segmentation or numbering profiles is a new key;
 - the alignment settings and, for findings, the lexicon's fingerprint;
-- a fingerprint of the package's own code and data files, so that no edit to the
-  aligner or a detector can ever be answered from an entry made by the code before it.
+- a fingerprint of the package's own code and data files, and the versions of the
+  libraries it computes with (numpy, scipy, diff-match-patch, the stemmers), so that no
+  edit to the aligner or a detector, and no upgrade, can ever be answered from an entry
+  made before it.
 
 Entries are versioned JSON (never pickle), written atomically; an unreadable or corrupt
 entry is ignored and rebuilt, like an extraction entry.
@@ -19,6 +21,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import sys
 from collections.abc import Iterable
 from dataclasses import fields
 from functools import cache
@@ -36,20 +40,46 @@ ALIGNED_SCHEMA = "cop-diff/aligned/1"
 FINDINGS_SCHEMA = "cop-diff/findings/1"
 _PACKAGE = Path(__file__).resolve().parent
 _CODE_SUFFIXES = (".py", ".toml")
+_ANALYSIS_LIBRARIES = frozenset(
+    {"numpy", "scipy", "fast_diff_match_patch", "diff_match_patch", "snowballstemmer", "pystemmer"}
+)
+"""Distribution names (lower case, as in ``.dist-info`` folder names) of the libraries
+whose output the analysis depends on."""
 _PROVISION_FIELDS = tuple(f.name for f in fields(Provision))
 
 
 @cache
 def code_fingerprint(package: Path = _PACKAGE) -> str:
     """SHA-256 of every source and data file of the package, by path and content."""
+    files = []
+    for folder, subfolders, names in os.walk(package):
+        subfolders[:] = [name for name in subfolders if name != "__pycache__"]
+        files += [Path(folder, name) for name in names if name.endswith(_CODE_SUFFIXES)]
     digest = hashlib.sha256()
-    files = sorted(p for p in package.rglob("*") if p.suffix in _CODE_SUFFIXES and p.is_file())
-    for path in files:
+    for path in sorted(files):
         digest.update(path.relative_to(package).as_posix().encode())
         digest.update(b"\0")
         digest.update(path.read_bytes())
         digest.update(b"\0")
     return digest.hexdigest()
+
+
+@cache
+def dependency_versions() -> tuple[str, ...]:
+    """The installed distributions (name and version, from their ``.dist-info`` folder
+    names) of the libraries whose results the analysis depends on. Read from the folder
+    listings: importing ``importlib.metadata`` would cost more than a warm run renders."""
+    found = []
+    for entry in sys.path:
+        try:
+            names = os.listdir(entry or ".")
+        except OSError:
+            continue
+        for name in names:
+            stem = name.removesuffix(".dist-info")
+            if stem != name and stem.split("-")[0].lower() in _ANALYSIS_LIBRARIES:
+                found.append(stem)
+    return tuple(sorted(found))
 
 
 def outline_digest(outline: Outline) -> str:
@@ -70,8 +100,9 @@ def _digest(parts: Iterable[str]) -> str:
 
 def aligned_key(old: Outline, new: Outline, settings: AlignSettings) -> str:
     """The entry name of the alignment and word diffs of ``old`` -> ``new``."""
-    parts = (ALIGNED_SCHEMA, __version__, code_fingerprint(), repr(settings))
-    return _digest((*parts, outline_digest(old), outline_digest(new)))
+    code = (__version__, code_fingerprint(), *dependency_versions())
+    parts = (ALIGNED_SCHEMA, *code, repr(settings), outline_digest(old), outline_digest(new))
+    return _digest(parts)
 
 
 def findings_key(aligned: str, lexicon_fingerprint: str) -> str | None:

@@ -156,3 +156,18 @@ def test_the_key_covers_every_provision_field() -> None:
         provisions = (*outline.provisions[:3], replace(first, **change), *outline.provisions[4:])
         changed = replace(outline, provisions=provisions)
         assert analysis_cache.aligned_key(changed, other, settings) != key
+
+
+def test_an_upgraded_library_is_a_new_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    import numpy
+    import scipy
+
+    found = analysis_cache.dependency_versions()
+    assert f"numpy-{numpy.__version__}" in found and f"scipy-{scipy.__version__}" in found
+    from cop_diff.pipeline import outline_file
+
+    outline = outline_file(OLD, Settings(cache=False))
+    key = analysis_cache.aligned_key(outline, outline, AlignSettings())
+    upgraded = tuple(v.replace(f"numpy-{numpy.__version__}", "numpy-99.0") for v in found)
+    monkeypatch.setattr(analysis_cache, "dependency_versions", lambda: upgraded)
+    assert analysis_cache.aligned_key(outline, outline, AlignSettings()) != key
