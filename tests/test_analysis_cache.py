@@ -171,3 +171,11 @@ def test_an_upgraded_library_is_a_new_key(monkeypatch: pytest.MonkeyPatch) -> No
     upgraded = tuple(v.replace(f"numpy-{numpy.__version__}", "numpy-99.0") for v in found)
     monkeypatch.setattr(analysis_cache, "dependency_versions", lambda: upgraded)
     assert analysis_cache.aligned_key(outline, outline, AlignSettings()) != key
+
+
+def test_an_unwritable_cache_is_skipped(cache_dir: Path, calls: dict[str, int]) -> None:
+    cache_dir.mkdir(parents=True)
+    (cache_dir / "analysis").write_text("a file where the folder should be")
+    first = run()
+    assert run() == first
+    assert calls == {"align": 2, "detect": 2}
