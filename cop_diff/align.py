@@ -19,7 +19,6 @@ from __future__ import annotations
 import bisect
 import hashlib
 import itertools
-import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -32,6 +31,7 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
 from cop_diff.model import Alignment, Outline, Provision, Relation
+from cop_diff.tfidf import TfIdf, cosine
 from cop_diff.words import tokens
 
 UNUSUAL_KIND_FACTOR = 0.8
@@ -123,45 +123,7 @@ def _subtree_tokens(provisions: Sequence[Provision], own: list[list[str]]) -> li
     return gathered
 
 
-class _Vectoriser:
-    """TF-IDF over the words of both drafts (sublinear term frequency, L2-normalised rows)."""
-
-    def __init__(self, documents: Sequence[Sequence[str]]) -> None:
-        frequency: Counter[str] = Counter()
-        for words in documents:
-            frequency.update(set(words))
-        self.vocabulary = {word: i for i, word in enumerate(sorted(frequency))}
-        count = len(documents) or 1
-        self.idf = np.array(
-            [math.log((1 + count) / (1 + frequency[word])) + 1 for word in sorted(frequency)]
-        )
-
-    def transform(self, documents: Sequence[Sequence[str]]) -> csr_matrix:
-        """One row per document (a list of words), as whole-array operations."""
-        from scipy.sparse import csr_matrix
-
-        vocabulary = self.vocabulary
-        ids = [[vocabulary[w] for w in words if w in vocabulary] for words in documents]
-        lengths = np.fromiter((len(row) for row in ids), dtype=np.int64, count=len(ids))
-        rows = np.repeat(np.arange(len(ids)), lengths)
-        cols = np.fromiter(itertools.chain.from_iterable(ids), dtype=np.int64)
-        shape = (len(documents), len(vocabulary))
-        matrix = csr_matrix((np.ones(len(cols)), (rows, cols)), shape=shape, dtype=np.float64)
-        matrix.sum_duplicates()  # word counts
-        matrix.data = (1 + np.log(matrix.data)) * self.idf[matrix.indices]
-        norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
-        norms[norms == 0] = 1.0
-        matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
-        return matrix
-
-    def weights(self, words: frozenset[str]) -> dict[str, float]:
-        """The inverse document frequency of each known word, in a fixed order."""
-        return {
-            w: float(self.idf[self.vocabulary[w]]) for w in sorted(words) if w in self.vocabulary
-        }
-
-
-def _side(outline: Outline, vectoriser: _Vectoriser, own: list[list[str]]) -> _Side:
+def _side(outline: Outline, vectoriser: TfIdf, own: list[list[str]]) -> _Side:
     """Features of one draft; ``own`` holds each provision's words (heading and text)."""
     provisions = outline.provisions
     subtree = _subtree_tokens(provisions, own)
@@ -176,10 +138,6 @@ def _side(outline: Outline, vectoriser: _Vectoriser, own: list[list[str]]) -> _S
         position=np.arange(len(provisions), dtype=np.float64) / count,
         index={p.id: i for i, p in enumerate(provisions)},
     )
-
-
-def _cosine(a: csr_matrix, b: csr_matrix) -> NDArray[np.float64]:
-    return np.asarray((a @ b.T).todense(), dtype=np.float64)
 
 
 def _jaccard(a: frozenset[str], b: frozenset[str]) -> float:
@@ -366,13 +324,13 @@ def _similarities(
     only: comparing a list item with a commitment is wasted work at scale."""
     if not rows or not cols:
         return np.zeros((len(rows), len(cols))), None
-    own = _cosine(old.own[rows], new.own[cols])
-    subtree = _cosine(old.subtree[rows], new.subtree[cols]) if group == "container" else None
+    own = cosine(old.own[rows], new.own[cols])
+    subtree = cosine(old.subtree[rows], new.subtree[cols]) if group == "container" else None
     return own, subtree
 
 
 def _pairs(
-    scores: _GroupScores, a: _Side, b: _Side, vectoriser: _Vectoriser, settings: AlignSettings
+    scores: _GroupScores, a: _Side, b: _Side, vectoriser: TfIdf, settings: AlignSettings
 ) -> dict[int, tuple[int, float]]:
     """One-to-one pairs of a group, where a merge does not pass for a pair.
 
@@ -417,7 +375,7 @@ class _GroupWords:
     a: _Side
     b: _Side
     scores: _GroupScores
-    vectoriser: _Vectoriser
+    vectoriser: TfIdf
     settings: AlignSettings
 
     def went_into(self, side: int, position: int, target: int, partner: int) -> bool:
@@ -653,7 +611,7 @@ def _mirror(alignment: Alignment) -> Alignment:
 
 def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tuple[Alignment, ...]:
     words = [[tokens(f"{p.heading} {p.text}") for p in o.provisions] for o in (old, new)]
-    vectoriser = _Vectoriser([*words[0], *words[1]])
+    vectoriser = TfIdf([*words[0], *words[1]])
     a, b = _side(old, vectoriser, words[0]), _side(new, vectoriser, words[1])
 
     # Containers first, twice: the second pass rewards children of paired parents and
@@ -687,7 +645,7 @@ def _relations(
     pairs: dict[int, tuple[int, float]],
     parents: dict[int, int],
     groups: dict[str, _GroupScores],
-    vectoriser: _Vectoriser,
+    vectoriser: TfIdf,
     settings: AlignSettings,
 ) -> tuple[Alignment, ...]:
     paired_new = {c: r for r, (c, _) in pairs.items()}
@@ -793,7 +751,7 @@ def _containing(
     provision: Provision,
     side: _Side,
     other: _Side,
-    vectoriser: _Vectoriser,
+    vectoriser: TfIdf,
     settings: AlignSettings,
     candidates: set[int],
     postings: _Postings,
@@ -827,7 +785,7 @@ def _containing(
     return best
 
 
-def _weighted_words(side: _Side, index: int, vectoriser: _Vectoriser) -> dict[str, float]:
+def _weighted_words(side: _Side, index: int, vectoriser: TfIdf) -> dict[str, float]:
     """A provision's distinct words with their IDF weights. A container's words include
     its children's: "Commitment 10 went into II.4" is about everything it held."""
     return vectoriser.weights(_held_words(side, index))

@@ -8,9 +8,7 @@ verbs, hedges, exemptions, numbers and scope words are compared.
 
 from __future__ import annotations
 
-import math
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -19,11 +17,12 @@ import numpy as np
 from numpy.typing import NDArray
 
 if TYPE_CHECKING:
-    from scipy.sparse import csr_matrix
+    pass
 
 from cop_diff.diff import word_diff
 from cop_diff.lexicon import Lexicon
 from cop_diff.model import Alignment, DiffOp, Direction, Finding, ListDiff, Outline, Provision
+from cop_diff.tfidf import TfIdf, cosine
 from cop_diff.words import stems
 
 SENTENCE_MATCH = 0.45
@@ -109,33 +108,12 @@ class SentenceIndex:
         return stems(text, self.lexicon.stemmer)
 
     def _similarities(self) -> NDArray[np.float64]:
-        documents = self.words
-        frequency: Counter[str] = Counter()
-        for words in documents:
-            frequency.update(set(words))
-        vocabulary = {word: i for i, word in enumerate(sorted(frequency))}
-        count = len(documents) or 1
-        idf = {w: math.log((1 + count) / (1 + n)) + 1 for w, n in frequency.items()}
-        self.idf = idf
-
-        from scipy.sparse import csr_matrix
-
-        def matrix(words_of: list[list[str]]) -> csr_matrix:
-            rows, cols, values = [], [], []
-            for row, words in enumerate(words_of):
-                counts = Counter(words)
-                weights = {w: (1 + math.log(n)) * idf[w] for w, n in counts.items()}
-                norm = math.sqrt(sum(v * v for v in weights.values())) or 1.0
-                for word, weight in weights.items():
-                    rows.append(row)
-                    cols.append(vocabulary[word])
-                    values.append(weight / norm)
-            return csr_matrix((values, (rows, cols)), shape=(len(words_of), len(vocabulary)))
-
+        vectoriser = TfIdf(self.words)
+        self.idf = vectoriser.idf
         if not self.old or not self.new:
             return np.zeros((len(self.old), len(self.new)))
-        old_words, new_words = documents[: len(self.old)], documents[len(self.old) :]
-        return np.asarray((matrix(old_words) @ matrix(new_words).T).todense(), dtype=np.float64)
+        old_words, new_words = self.words[: len(self.old)], self.words[len(self.old) :]
+        return cosine(vectoriser.transform(old_words), vectoriser.transform(new_words))
 
     def best(self, side: str, index: int, *, binding: bool) -> tuple[int, float] | None:
         """The most similar sentence of the other draft with the given binding force."""
