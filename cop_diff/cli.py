@@ -262,12 +262,14 @@ def compare(
         click.echo(f"cop-diff: warning: {warning}", err=True)
     if not outputs:
         with stage("render"):
-            report = render_report(comparison, output_format or "text")
+            report = render_report(
+                comparison, output_format or "text", keep_compiled=settings.caching
+            )
         click.echo(report, nl=False)
     for output in outputs:
         chosen = FORMATS_BY_SUFFIX.get(output.suffix.lower(), output_format or "json")
         with stage("render"):
-            report = render_report(comparison, chosen)
+            report = render_report(comparison, chosen, keep_compiled=settings.caching)
         write_atomic(output, report)
         if not quiet:
             click.echo(f"wrote {output}", err=True)

@@ -23,11 +23,14 @@ REPORT_STYLE = "report/report.css"
 REPORT_SCRIPT = "report/report.js"
 
 
-def render_report(comparison: Comparison, output_format: str) -> str | bytes:
+def render_report(
+    comparison: Comparison, output_format: str, *, keep_compiled: bool = False
+) -> str | bytes:
+    """The report in ``output_format``; ``keep_compiled``: see ``templating.environment``."""
     if output_format == "json":
         return report_json(comparison)
     if output_format == "html":
-        return render_html(comparison)
+        return render_html(comparison, keep_compiled=keep_compiled)
     if output_format in ("md", "csv", "docx"):
         return _render_export(comparison, output_format)
     return render_text(comparison)
@@ -76,9 +79,9 @@ def csp_hash(source: str) -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
-def render_html(comparison: Comparison) -> str:
+def render_html(comparison: Comparison, *, keep_compiled: bool = False) -> str:
     """One self-contained page: inline CSS and JS, allowed by hash, nothing fetched."""
-    env = environment()
+    env = environment(keep_compiled=keep_compiled)
     style = static_source(env, REPORT_STYLE)
     script = static_source(env, REPORT_SCRIPT)
     return env.get_template("report.html").render(

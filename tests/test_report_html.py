@@ -7,9 +7,11 @@ import re
 from pathlib import Path
 
 import lxml.html
+import pytest
 from click.testing import CliRunner
 from hypothesis import given
 from hypothesis import strategies as st
+from jinja2.bccache import bc_magic
 
 from cop_diff.cli import main
 from cop_diff.model import Finding
@@ -190,3 +192,39 @@ def test_html_from_extension_and_format_option(tmp_path: Path) -> None:
     assert out.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     result = CliRunner().invoke(main, [*args[:3], "--format", "html"])
     assert result.stdout.startswith("<!DOCTYPE html>")
+
+
+def test_compiled_templates_are_kept_and_never_break_a_render(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("COP_DIFF_CACHE_DIR", str(folder))
+    comparison = controlled_comparison()
+    expected = render_html(comparison)
+    assert not folder.exists()  # by default (and with --no-cache) nothing is kept
+    assert render_html(comparison, keep_compiled=True) == expected
+    entries = sorted((folder / "templates").iterdir())
+    assert entries, "the compiled templates were not kept"
+    assert render_html(comparison, keep_compiled=True) == expected  # read back
+    for garbage in (b"garbage, not bytecode", bc_magic + b"garbage after the right header"):
+        for entry in entries:
+            entry.write_bytes(garbage)
+        assert render_html(comparison, keep_compiled=True) == expected
+    # A cache folder that cannot be made: templates are compiled in memory, as before.
+    monkeypatch.setenv("COP_DIFF_CACHE_DIR", str(tmp_path / "file"))
+    (tmp_path / "file").write_text("a file where the folder should be")
+    assert render_html(comparison, keep_compiled=True) == expected
+
+
+def test_compiled_templates_are_not_read_from_a_folder_others_may_write(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COP_DIFF_CACHE_DIR", str(tmp_path))
+    shared = tmp_path / "templates"
+    shared.mkdir()
+    shared.chmod(0o777)
+    expected = render_html(controlled_comparison(), keep_compiled=True)
+    assert not list(shared.iterdir())  # neither written nor read
+    shared.chmod(0o700)
+    assert render_html(controlled_comparison(), keep_compiled=True) == expected
+    assert list(shared.iterdir())
