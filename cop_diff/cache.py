@@ -9,10 +9,12 @@ versioned JSON (never pickle: a cache file is data, not code), under
 Entries are written to a temporary file and renamed into place, so concurrent runs
 never see half an entry; an entry that cannot be read or does not parse is ignored and
 rebuilt. A cache that cannot be written (read-only home, full disk) is silently skipped.
+A folder that grows beyond ``MAX_FOLDER_BYTES`` loses its least recently used entries.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -29,6 +31,10 @@ EXTRACTOR_VERSION = 1
 """Bump when any extractor's output changes: old entries are then never read again."""
 
 SCHEMA = "cop-diff/extracted/1"
+
+MAX_FOLDER_BYTES = 256 * 1024 * 1024
+"""A cache folder (extractions; analyses) holding more than this is trimmed, least
+recently used entries first: a draft's extraction is ~0.7 MB, an analysis ~0.5 MB."""
 
 
 def cache_dir() -> Path:
@@ -130,11 +136,15 @@ def _entry_path(key: str, folder: Path | None = None) -> Path:
 
 
 def read_entry(path: Path) -> str | None:
-    """The text of an entry; ``None`` if it is absent or unreadable."""
+    """The text of an entry; ``None`` if it is absent or unreadable. An entry read is
+    marked as used (its modification time), so that trimming keeps it."""
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeError):
         return None
+    with contextlib.suppress(OSError):
+        os.utime(path)
+    return text
 
 
 def write_entry(path: Path, text: str) -> bool:
@@ -147,11 +157,38 @@ def write_entry(path: Path, text: str) -> bool:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(text)
         os.replace(temporary, path)
-        return True
     except OSError:
         if temporary is not None:
             Path(temporary).unlink(missing_ok=True)
         return False
+    trim(path.parent, keep=path)
+    return True
+
+
+def trim(folder: Path, max_bytes: int | None = None, keep: Path | None = None) -> None:
+    """Delete the least recently used entries of ``folder`` while it holds more than
+    ``max_bytes`` (default ``MAX_FOLDER_BYTES``), down to three quarters of it; never
+    ``keep`` (the entry just written, whatever the clock's resolution)."""
+    limit = MAX_FOLDER_BYTES if max_bytes is None else max_bytes
+    try:
+        entries = [
+            (entry.stat().st_mtime, entry.stat().st_size, entry.path)
+            for entry in os.scandir(folder)
+            if entry.name.endswith(".json") and entry.is_file()
+        ]
+    except OSError:
+        return
+    total = sum(size for _, size, _ in entries)
+    if total <= limit:
+        return
+    for _, size, name in sorted(entries):
+        if total <= limit * 3 // 4:
+            break
+        if keep is not None and name == str(keep):
+            continue
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+            total -= size
 
 
 def load(key: str, folder: Path | None = None) -> Document | None:

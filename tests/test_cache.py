@@ -265,3 +265,34 @@ def test_cli_no_cache_timings_and_quiet(cache_dir: Path, tmp_path: Path) -> None
     assert warm.stdout == first.stdout
     outline = runner.invoke(main, ["outline", str(SAMPLE), "--no-cache", "-q"])
     assert outline.exit_code == 0 and outline.stdout.startswith(str(SAMPLE))
+
+
+def test_a_full_folder_loses_its_least_recently_used_entries(tmp_path: Path) -> None:
+    folder = tmp_path / "entries"
+    for age, name in enumerate(["newest", "newer", "older", "oldest"]):
+        entry = folder / f"{name}.json"
+        cache.write_entry(entry, "x" * 100)
+        os.utime(entry, (1_000_000 - age * 10, 1_000_000 - age * 10))
+    (folder / "notes.txt").write_text("y" * 1000)  # not an entry: never counted or removed
+    assert cache.read_entry(folder / "oldest.json") == "x" * 100  # read: used again
+    cache.trim(folder, max_bytes=300)
+    left = sorted(p.name for p in folder.iterdir())
+    assert left == ["newest.json", "notes.txt", "oldest.json"]
+    cache.trim(folder, max_bytes=300)  # under the limit: nothing more goes
+    assert len(list(folder.iterdir())) == 3
+
+
+def test_writing_an_entry_trims_its_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "MAX_FOLDER_BYTES", 250)
+    for index in range(10):
+        assert cache.write_entry(tmp_path / f"{index}.json", "z" * 100)
+    assert sum(p.stat().st_size for p in tmp_path.glob("*.json")) <= 250
+    assert (tmp_path / "9.json").is_file()  # the entry just written stays
+
+
+def test_trimming_keeps_the_entry_just_written_on_a_coarse_clock(tmp_path: Path) -> None:
+    for name in ("a", "b", "c"):
+        cache.write_entry(tmp_path / f"{name}.json", "w" * 100)
+        os.utime(tmp_path / f"{name}.json", (1_000_000, 1_000_000))  # one tick for all
+    cache.trim(tmp_path, max_bytes=150, keep=tmp_path / "a.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.json"]
