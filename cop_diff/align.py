@@ -383,15 +383,17 @@ class _GroupWords:
         went into ``target`` of the other draft rather than to its ``partner``: the
         target holds as many of its weighted words as calling an unpaired provision
         merged takes (``containment_threshold``), and more than the partner does."""
-        share = self._share(side, position, target)
-        threshold = self.settings.containment_threshold
-        return share >= threshold and share > self._share(side, position, partner)
-
-    def _share(self, side: int, position: int, other: int) -> float:
-        own, far = (self.a, self.b) if side == 0 else (self.b, self.a)
+        own = self.a if side == 0 else self.b
         index = (self.scores.rows, self.scores.cols)[side][position]
-        target = (self.scores.cols, self.scores.rows)[side][other]
         weights = _weighted_words(own, index, self.vectoriser)
+        share = self._share(side, weights, target)
+        threshold = self.settings.containment_threshold
+        return share >= threshold and share > self._share(side, weights, partner)
+
+    def _share(self, side: int, weights: dict[str, float], other: int) -> float:
+        """The share of ``weights`` held by ``other`` (a group position of the other draft)."""
+        far = self.b if side == 0 else self.a
+        target = (self.scores.cols, self.scores.rows)[side][other]
         if not _may_hold(far, target, weights):
             return 0.0
         held = _held_words(far, target)
