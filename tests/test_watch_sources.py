@@ -21,6 +21,13 @@ from tests.report_support import PageWatch, artifact, chromium
 ROOT = Path(__file__).resolve().parent.parent
 COP_DIFF = str(Path(sys.executable).with_name("cop-diff"))
 
+
+def watch_once(source: Path, state: Path, out: Path) -> subprocess.CompletedProcess[str]:
+    """One pass of `cop-diff watch`, as a user runs it."""
+    command = [COP_DIFF, "watch", str(source), "--state", str(state), "--out", str(out)]
+    return subprocess.run([*command, "--once"], capture_output=True, text=True, check=False)
+
+
 LISTING = b"""<!DOCTYPE html><html><body>
 <nav><a href="/about">About</a> <a href="mailto:x@example.org">Mail</a></nav>
 <ul>
@@ -141,10 +148,7 @@ def test_a_watched_folder_and_its_index_as_a_reader_sees_it(tmp_path: Path) -> N
     for version in (1, 2, 3):
         shutil.copy(ROOT / "drafts" / f"sample-v{version}.pdf", folder)
     (folder / "readme.docx").write_text("not a draft")
-    command = [COP_DIFF, "watch", str(folder), "--state", str(tmp_path / "s.db")]
-    result = subprocess.run(
-        [*command, "--out", str(out), "--once"], capture_output=True, text=True, check=False
-    )
+    result = watch_once(folder, tmp_path / "s.db", out)
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("compared sample-v") == 2
     index = out / "index.html"
@@ -189,13 +193,7 @@ def test_bad_watch_options_are_one_usage_error(
 def test_a_state_file_that_is_not_ours_is_one_clear_line(tmp_path: Path) -> None:
     state = tmp_path / "notes.txt"
     state.write_text("these are my notes, not a database\n" * 50)
-    out = str(tmp_path / "o")
-    result = subprocess.run(
-        [COP_DIFF, "watch", str(tmp_path), "--state", str(state), "--out", out, "--once"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = watch_once(tmp_path, state, tmp_path / "o")
     assert result.returncode == 2
     assert f"{state}: not a cop-diff state database" in result.stderr
     assert "Traceback" not in result.stderr
@@ -218,13 +216,7 @@ def test_one_draft_in_two_formats_is_one_release() -> None:
 
 def test_a_state_file_in_a_missing_folder_is_one_clear_line(tmp_path: Path) -> None:
     state = tmp_path / "missing" / "s.db"
-    out = str(tmp_path / "o")
-    result = subprocess.run(
-        [COP_DIFF, "watch", str(tmp_path), "--state", str(state), "--out", out, "--once"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    result = watch_once(tmp_path, state, tmp_path / "o")
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"cop-diff: error: {state}: the folder of the state file does not exist"
