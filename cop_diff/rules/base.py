@@ -97,8 +97,9 @@ class SentenceIndex:
             "old": np.array([s.binding for s in self.old], dtype=bool),
             "new": np.array([s.binding for s in self.new], dtype=bool),
         }
-        self.idf: dict[str, float] = {}
-        self.similarity = self._similarities()
+        vectoriser = TfIdf(self.words)
+        self.idf = vectoriser.idf
+        self.similarity = self._similarities(vectoriser)
 
     def _words(self, text: str) -> list[str]:
         """Stems of the sentence without its modal verbs: "shall draw up" and "commit to
@@ -107,9 +108,8 @@ class SentenceIndex:
             text = pattern.sub(" ", text)
         return stems(text, self.lexicon.stemmer)
 
-    def _similarities(self) -> NDArray[np.float64]:
-        vectoriser = TfIdf(self.words)
-        self.idf = vectoriser.idf
+    def _similarities(self, vectoriser: TfIdf) -> NDArray[np.float64]:
+        """TF-IDF cosine of every old sentence with every new one."""
         if not self.old or not self.new:
             return np.zeros((len(self.old), len(self.new)))
         old_words, new_words = self.words[: len(self.old)], self.words[len(self.old) :]
