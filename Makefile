@@ -51,6 +51,7 @@ bench: $(STAMP)
 eval: $(STAMP)
 	$(BIN)/python scripts/eval_alignment.py $(SHARED)
 	$(BIN)/python scripts/eval_findings.py $(SHARED)
+	$(BIN)/python scripts/eval_mutations.py $(SHARED)
 
 # Re-print the sample drafts from their sources (needs fpdf2, a test extra).
 sample-drafts: $(STAMP)

@@ -90,8 +90,11 @@ class FindingScore:
         return matched / gold if gold else 1.0
 
 
-def _family(comparison: Comparison, side: str, provision: str | None) -> set[str]:
-    """A provision, its ancestors and its descendants: where a finding may be attached."""
+def _family(
+    comparison: Comparison, side: str, provision: str | None, generations: int = 99
+) -> set[str]:
+    """A provision, its ancestors (up to ``generations``) and its descendants: where a
+    finding may be attached."""
     if provision is None:
         return set()
     provisions = comparison.old.provisions if side == "old" else comparison.new.provisions
@@ -100,18 +103,26 @@ def _family(comparison: Comparison, side: str, provision: str | None) -> set[str
     for candidate in provisions:  # in document order, so descendants follow their parents
         if candidate.parent in descendants:
             descendants.add(candidate.id)
-    ancestors = set()
+    ancestors: set[str] = set()
     node = parent.get(provision)
-    while node is not None:
+    while node is not None and len(ancestors) < generations:
         ancestors.add(node)
         node = parent.get(node)
     return descendants | ancestors
 
 
-def score_findings(comparison: Comparison, gold: dict[str, Any]) -> FindingScore:
-    """Match reported findings with gold ones: same rule and direction, on the same
-    provision (or one of its ancestors or descendants) in either draft."""
-    reported = [f for f in comparison.findings if f.direction != "neutral"]
+def score_findings(
+    comparison: Comparison,
+    gold: dict[str, Any],
+    tiers: frozenset[str] = frozenset({"finding"}),
+    same_rule: bool = True,
+) -> FindingScore:
+    """Match reported findings of the given tiers with gold ones: same leaning (and the
+    same rule with ``same_rule``) on the same provision (or one of its ancestors or
+    descendants) in either draft. Without ``same_rule`` only the parent counts as an
+    ancestor: a leaning anywhere in a commitment says little about one of its measures.
+    Rows are counted per gold rule."""
+    reported = [f for f in comparison.findings if f.tier in tiers and f.leaning != "none"]
     golds = [g for g in gold["findings"] if not g.get("uncertain")]
     counts = Counter(f.rule for f in reported)
     gold_counts = Counter(g["rule"] for g in golds)
@@ -120,13 +131,14 @@ def score_findings(comparison: Comparison, gold: dict[str, Any]) -> FindingScore
     missed: list[str] = []
     hit: set[int] = set()
     for g in golds:
-        old_family = _family(comparison, "old", g.get("old"))
-        new_family = _family(comparison, "new", g.get("new"))
+        generations = 99 if same_rule else 1
+        old_family = _family(comparison, "old", g.get("old"), generations)
+        new_family = _family(comparison, "new", g.get("new"), generations)
         matches = [
             i
             for i, f in enumerate(reported)
-            if f.rule == g["rule"]
-            and f.direction == g["direction"]
+            if (f.rule == g["rule"] or not same_rule)
+            and f.leaning == g["direction"]
             and (
                 (f.old is not None and f.old in old_family)
                 or (f.new is not None and f.new in new_family)
@@ -142,18 +154,26 @@ def score_findings(comparison: Comparison, gold: dict[str, Any]) -> FindingScore
     return FindingScore(counts, gold_counts, reported_matched, gold_matched, tuple(missed))
 
 
+def of_direction(gold: dict[str, Any], direction: str) -> dict[str, Any]:
+    """The gold with only its findings of one direction."""
+    return gold | {"findings": [g for g in gold["findings"] if g["direction"] == direction]}
+
+
 # Judged samples: verdicts on reported findings (tests/gold/judged-*.json)
 
-GROUPS = ("weakening", "strengthening", "possibly")
+GROUPS = ("weakening", "strengthening", "worth-a-look", "possibly")
 VERDICTS = ("right", "partly", "wrong")
 Key = tuple[str, str | None, str | None]
 
 
 def group_of(finding: Finding) -> str | None:
-    """The row a reported finding is counted in, or None for plain neutral findings."""
-    if finding.direction != "neutral":
+    """The row a reported finding is counted in: its direction in the finding tier, then
+    worth-a-look, then "possibly" for other findings that lean; None for the rest."""
+    if finding.tier == "finding":
         return finding.direction
-    return "possibly" if finding.explanation.startswith("Possibly") else None
+    if finding.tier == "worth-a-look":
+        return "worth-a-look"
+    return "possibly" if finding.leaning != "none" else None
 
 
 def finding_key(finding: Finding) -> Key:

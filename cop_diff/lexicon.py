@@ -24,7 +24,7 @@ def _compile(patterns: list[str]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(ordered) + r")(?![\w-])", re.IGNORECASE)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Lexicon:
     language: str
     stemmer: str
@@ -45,18 +45,30 @@ class Lexicon:
     """How a list is introduced as mere examples."""
     exemptions: re.Pattern[str]
     exempt_classes: re.Pattern[str]
+    condition_openers: re.Pattern[str]
+    """How a conditional or limiting clause opens ("where", "to the extent", ...)."""
+    limiting: re.Pattern[str]
+    purpose_openers: re.Pattern[str]
+    relief: re.Pattern[str]
+    stop_words: frozenset[str]
+    for_consideration: re.Pattern[str]
+    """How a non-binding list is offered for consideration (heading or lead-in)."""
+    """Phrases that lighten a duty: alternatives, presumptions, delays, exemptions."""
     wide_scope: frozenset[str]
     narrow_scope: frozenset[str]
     references: tuple[re.Pattern[str], ...]
     reference_aliases: dict[str, str]
     """Short name (lower case) -> the instrument's numbered citation."""
     time_units: dict[str, float]
+    quantity: re.Pattern[str]
+    """A number and a unit of time, or a percentage: groups ``value`` and ``unit``."""
     deadline_context: re.Pattern[str]
     retention_context: re.Pattern[str]
     number_words: dict[str, float]
     fingerprint: str = ""
     """SHA-256 of the lexicon's data, for the analysis cache; "" (never cached) when the
     lexicon was not loaded from data."""
+    # Hashed by identity (eq=False): the readings of a sentence are memoised per lexicon.
 
 
 def _merge(base: dict[str, Any], extra: dict[str, Any]) -> dict[str, Any]:
@@ -97,6 +109,20 @@ def _fingerprint(data: dict[str, Any]) -> str:
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
+def _quantity(units: dict[str, Any], words: dict[str, Any]) -> re.Pattern[str]:
+    """Digits or a number word, then a unit: only those words are tried as numbers, which
+    keeps the search fast on long texts."""
+
+    def alternation(items: dict[str, Any]) -> str:
+        return "|".join(map(re.escape, sorted((str(i).lower() for i in items), key=len)[::-1]))
+
+    return re.compile(
+        rf"\b(?P<value>\d+(?:[.,]\d+)?|{alternation(words)})\s*(?:\(\d+\)\s*)?"
+        rf"(?P<unit>(?:{alternation(units)}|per ?cent)\b|%)",
+        re.IGNORECASE,
+    )
+
+
 def _build(data: dict[str, Any]) -> Lexicon:
     modals = tuple(
         (int(strength), _compile(list(patterns)))
@@ -117,6 +143,12 @@ def _build(data: dict[str, Any]) -> Lexicon:
         example_leads=_compile(data.get("example_leads", ["(?!x)x"])),
         exemptions=_compile(data["exemptions"]),
         exempt_classes=_compile(data["exempt_classes"]),
+        condition_openers=_compile(data.get("condition_openers", ["(?!x)x"])),
+        limiting=_compile(data.get("limiting", ["(?!x)x"])),
+        purpose_openers=_compile(data.get("purpose_openers", ["(?!x)x"])),
+        relief=_compile(data.get("relief", ["(?!x)x"])),
+        stop_words=frozenset(w.lower() for w in data.get("stop_words", [])),
+        for_consideration=_compile(data.get("for_consideration", ["(?!x)x"])),
         wide_scope=frozenset(w.lower() for w in data["scope"]["wide"]),
         narrow_scope=frozenset(w.lower() for w in data["scope"]["narrow"]),
         references=tuple(re.compile(p) for p in data["references"]["patterns"]),
@@ -124,6 +156,7 @@ def _build(data: dict[str, Any]) -> Lexicon:
             str(k).lower(): str(v) for k, v in data["references"].get("aliases", {}).items()
         },
         time_units={str(k).lower(): float(v) for k, v in numbers["time_units"].items()},
+        quantity=_quantity(numbers["time_units"], numbers["number_words"]),
         deadline_context=_compile(numbers["deadline_context"]),
         retention_context=_compile(numbers["retention_context"]),
         number_words={str(k).lower(): float(v) for k, v in numbers["number_words"].items()},

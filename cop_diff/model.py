@@ -150,6 +150,14 @@ class Outline:
 Relation = Literal["unchanged", "changed", "moved", "merged", "split", "removed", "added"]
 Direction = Literal["weakening", "strengthening", "neutral"]
 
+Leaning = Literal["weakening", "strengthening", "none"]
+"""Which way a finding points, whatever its confidence."""
+
+Tier = Literal["finding", "worth-a-look", "other"]
+"""``finding``: confident, what ``direction`` weakening or strengthening means;
+``worth-a-look``: the most significant of the rest that lean one way, a short ranked
+list; ``other``: everything else."""
+
 
 @dataclass(frozen=True)
 class Alignment:
@@ -187,6 +195,10 @@ class Finding:
     explanation: str
     confidence: float
     rationale: str | None = None
+    leaning: Leaning = "none"
+    tier: Tier = "other"
+    rank: int = 0
+    """1 = the most significant finding of the report; set by the ranking stage."""
 
 
 @dataclass(frozen=True)
@@ -286,3 +298,106 @@ class Notification:
     key: str
     """The same on every try, so a receiver can drop a repeat."""
     attempts: int
+
+
+QuantityRole = Literal["deadline", "retention", "other"]
+"""What a period does: a deadline or frequency (longer is weaker), a retention or
+coverage period (longer is stronger), or something the words around it do not say."""
+
+
+@dataclass(frozen=True)
+class Quantity:
+    """A number with its unit in a sentence: "72 hours", "10 years", "5%"."""
+
+    value: float
+    unit: str
+    days: float | None
+    """The period in days, for units of time."""
+    text: str
+    start: int
+    """Where it stands in its sentence."""
+    role: QuantityRole = "other"
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A clause that limits when, how far or for whom a duty applies."""
+
+    phrase: str
+    """The clause as written ("where they consider it necessary")."""
+    key: tuple[str, ...]
+    """Its telling stems, to recognise it reworded."""
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Duty:
+    """One binding statement of a draft: who must (or should, or may) do what, when."""
+
+    side: str
+    """"old" or "new"."""
+    sentence: int
+    """Index of its sentence in the sentence index of its side."""
+    provision: str
+    bearer: str
+    """Who bears it, as written ("Signatories"); a list item's is its lead-in's; "" for a
+    passive duty ("Records shall be kept ...")."""
+    force: int
+    """3 a duty, 2 an expectation, 1 a permission or an example to choose from."""
+    modal: str
+    action: str
+    """What is to be done: the words after the modal, without purpose clauses."""
+    conditions: tuple[Condition, ...]
+    relief: tuple[str, ...]
+    """Phrases that lighten it ("need not", "instead of", "grace period")."""
+    quantities: tuple[Quantity, ...]
+    inherited: bool = False
+    """A list item whose force comes from the sentence that introduced its list."""
+
+
+@dataclass(frozen=True)
+class DutyMatch:
+    """An old duty and a new one that say the same thing, or nearly: many-to-many."""
+
+    old: int
+    """Position in the old ledger."""
+    new: int
+    similarity: float
+    """Of their sentences (TF-IDF cosine on stems, modal verbs left out)."""
+    kept: float
+    """Share of the old duty's action (weighted words) the new one carries."""
+    gained: float
+    """Share of the new duty's action the old one carried."""
+    aligned: bool
+    """Whether their provisions (or their parents) are aligned with each other."""
+
+    @property
+    def likeness(self) -> float:
+        """How surely the two are one duty: alike as sentences, or in what they ask for
+        both ways (a duty whose conditions were rewritten keeps its action)."""
+        return max(self.similarity, min(self.kept, self.gained))
+
+
+@dataclass(frozen=True)
+class Concept:
+    """A term a draft names: a heading, a list item's lead term, a quoted defined term."""
+
+    key: tuple[str, ...]
+    """Its telling stems, sorted: the same concept reworded or reordered has the same key."""
+    name: str
+    """As the draft first writes it."""
+    provision: str
+    """Where the draft first names it."""
+
+
+@dataclass(frozen=True)
+class ConceptPlace:
+    """The strongest place of a concept in one draft (``concepts.py``: levels 5 to 0)."""
+
+    level: int
+    force: int
+    """The force of the duty stated where it stands (3 a duty ... 0 none)."""
+    provision: str | None
+    sentence: int
+    """Index in the sentence index; -1 for a heading, or when absent."""

@@ -23,6 +23,7 @@ from cop_diff.extract import (
 )
 from cop_diff.lexicon import Lexicon, load_lexicon
 from cop_diff.model import Alignment, Comparison, Document, ListDiff, Outline, PairDiff
+from cop_diff.rank import rank_findings
 from cop_diff.rules import run_rules
 from cop_diff.rules.base import RuleContext
 from cop_diff.segment import SegmentSettings, default_settings, segment
@@ -180,7 +181,7 @@ def compare(old: Outline, new: Outline, settings: Settings, *, cached: bool = Fa
         findings = analysis_cache.load_findings(findings_key) if findings_key else None
         if findings is None:
             context = RuleContext.build(old, new, alignment, lists, settings.lexicon)
-            findings = run_rules(context)
+            findings = rank_findings(run_rules(context), old, new)
             if findings_key:
                 analysis_cache.store_findings(findings_key, findings)
     return Comparison(

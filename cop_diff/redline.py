@@ -252,6 +252,22 @@ class Redline:
     def by_direction(self, direction: str) -> tuple[FindingView, ...]:
         return tuple(f for f in self.findings if f.finding.direction == direction)
 
+    def by_tier(self, tier: str) -> tuple[FindingView, ...]:
+        """The findings of one tier; worth-a-look in rank order, the most significant first.
+
+        A weakening or strengthening is of the finding tier even if nobody ranked it (a
+        finding made by hand has tier "other" by default)."""
+        if tier == "worth-a-look":
+            found = [f for f in self.findings if f.finding.tier == tier]
+            return tuple(sorted(found, key=lambda f: f.finding.rank))
+        if tier == "other":
+            return tuple(
+                f
+                for f in self.findings
+                if f.finding.direction == "neutral" and f.finding.tier != "worth-a-look"
+            )
+        return tuple(f for f in self.findings if f.finding.direction != "neutral")
+
     @property
     def rules(self) -> tuple[str, ...]:
         return tuple(sorted({f.finding.rule for f in self.findings}))

@@ -25,8 +25,12 @@ def _document_record(document: Document) -> dict[str, Any]:
 
 
 def summary(comparison: Comparison) -> dict[str, int]:
+    """Findings per direction, then per tier."""
     counts = Counter(f.direction for f in comparison.findings)
-    return {key: counts[key] for key in ("weakening", "strengthening", "neutral")}
+    tiers = Counter(f.tier for f in comparison.findings)
+    return {key: counts[key] for key in ("weakening", "strengthening", "neutral")} | {
+        key: tiers[key] for key in ("finding", "worth-a-look", "other")
+    }
 
 
 def report_record(comparison: Comparison) -> dict[str, Any]:

@@ -22,7 +22,13 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from cop_diff.evaluation import GROUPS, VERDICTS, match_verdicts, score_findings
+from cop_diff.evaluation import (
+    GROUPS,
+    VERDICTS,
+    match_verdicts,
+    of_direction,
+    score_findings,
+)
 from cop_diff.model import Comparison
 from cop_diff.pipeline import compare_files
 
@@ -38,21 +44,41 @@ def load_comparison(
     return cache[pair]
 
 
+FINDING = frozenset({"finding"})
+LOOKED_AT = frozenset({"finding", "worth-a-look"})
+
+
 def print_gold_scores(path: Path, gold: dict[str, Any], comparison: Comparison) -> None:
-    score = score_findings(comparison, gold)
+    """Per kind: the finding tier's precision and recall, and the recall of the finding
+    and worth-a-look tiers together; then the weakenings' recall, strict and located."""
+    score = score_findings(comparison, gold, FINDING)
+    looked = score_findings(comparison, gold, LOOKED_AT)
     print(f"{path.name}: {gold['old']} -> {gold['new']}")
-    print(f"  {'rule':22} {'reported':>8} {'precision':>9} {'gold':>5} {'recall':>6}")
+    print(
+        f"  {'rule':22} {'finding':>7} {'precision':>9} {'gold':>5} {'recall':>6}"
+        f" {'+worth-a-look':>13}"
+    )
     for rule in sorted(set(score.reported) | set(score.gold)):
         print(
-            f"  {rule:22} {score.reported[rule]:8} {score.precision(rule):9.0%}"
-            f" {score.gold[rule]:5} {score.recall(rule):6.0%}"
+            f"  {rule:22} {score.reported[rule]:7} {score.precision(rule):9.0%}"
+            f" {score.gold[rule]:5} {score.recall(rule):6.0%} {looked.recall(rule):13.0%}"
         )
     print(
-        f"  {'all':22} {sum(score.reported.values()):8} {score.precision():9.0%}"
-        f" {sum(score.gold.values()):5} {score.recall():6.0%}"
+        f"  {'all':22} {sum(score.reported.values()):7} {score.precision():9.0%}"
+        f" {sum(score.gold.values()):5} {score.recall():6.0%} {looked.recall():13.0%}"
     )
-    if "--list" in sys.argv:
-        print("\n".join(f"  missed: {m}" for m in score.missed))
+    for direction in ("weakening", "strengthening"):
+        wanted = of_direction(gold, direction)
+        strict = score_findings(comparison, wanted, LOOKED_AT)
+        located = score_findings(comparison, wanted, LOOKED_AT, same_rule=False)
+        total = sum(strict.gold.values())
+        print(
+            f"  {direction}s in finding + worth-a-look: recall {strict.recall():.0%} strict"
+            f" (same kind), {located.recall():.0%} located (same leaning on the provision,"
+            f" its parent or a descendant), of {total}"
+        )
+        if "--list" in sys.argv:
+            print("\n".join(f"    missed: {m}" for m in located.missed))
 
 
 def ratio(part: int, whole: int) -> str:
@@ -75,8 +101,8 @@ def print_judged_scores(path: Path, judgements: dict[str, Any], comparison: Comp
             f" {ratio(right, judged):>7} {ratio(right + partly, judged):>7}"
             f" {counts[group, None]:8}"
         )
-    unjudged = [f for f, group, verdict in matched if verdict is None and group != "possibly"]
-    print(f"  reported weakenings and strengthenings not judged yet: {len(unjudged)}")
+    unjudged = [f for f, group, verdict in matched if verdict is None and f.tier == "finding"]
+    print(f"  finding tier not judged yet: {len(unjudged)}")
     if "--list" in sys.argv:
         print("\n".join(f"  unjudged: {f.rule} {f.direction} {f.old} -> {f.new}" for f in unjudged))
 

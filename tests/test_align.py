@@ -137,10 +137,19 @@ def test_json_report_is_byte_identical_and_follows_the_schema() -> None:
         assert entry["relation"] in relations and 0 <= entry["score"] <= 1
     finding_fields = {
         "rule", "direction", "old", "new", "old_text", "new_text", "explanation", "confidence",
-        "rationale",
+        "rationale", "leaning", "tier", "rank",
     }  # fmt: skip
-    assert report["findings"] and all(set(f) == finding_fields for f in report["findings"])
-    assert set(report["summary"]) == {"weakening", "strengthening", "neutral"}
+    findings = report["findings"]
+    assert findings and all(set(f) == finding_fields for f in findings)
+    assert [f["rank"] for f in findings] == list(range(1, len(findings) + 1))
+    assert all(f["tier"] in {"finding", "worth-a-look", "other"} for f in findings)
+    # The finding tier is what "direction" weakening or strengthening has always meant.
+    assert all((f["tier"] == "finding") == (f["direction"] != "neutral") for f in findings)
+    assert all(f["leaning"] == f["direction"] for f in findings if f["tier"] == "finding")
+    assert set(report["summary"]) == {
+        "weakening", "strengthening", "neutral", "finding", "worth-a-look", "other",
+    }  # fmt: skip
+    assert sum(report["summary"][t] for t in ("finding", "worth-a-look", "other")) == len(findings)
     old_ids = {p["id"] for p in report["provisions"]["old"]}
     new_ids = {p["id"] for p in report["provisions"]["new"]}
     assert old_ids == {e["old"] for e in report["alignment"] if e["old"]}

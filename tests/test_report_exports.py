@@ -90,7 +90,7 @@ def test_markdown_summary_weaker_first_with_diff_evidence() -> None:
     assert text.index("## What got stronger (1)") < text.index("## Other changes (1)")
     assert "```diff\n- Signatories commit to sharing information\n" in text
     assert "+ Signatories are encouraged to share information\n```" in text
-    assert "**3 weaker, 1 stronger, 1 other changes.**" in text
+    assert "**3 weaker, 1 stronger, 0 worth a look, 1 other changes.**" in text
     assert "> **The drafters' note:** Operators asked for flexibility\\." not in text
     assert "> **The drafters' note:** Operators asked for flexibility." in text
     html = markdown_html(text)

@@ -80,7 +80,7 @@ def test_every_provision_of_both_drafts_has_a_permalink() -> None:
 def test_weaker_first_then_stronger_then_other() -> None:
     page = controlled_page()
     sections = [s.get("id") for s in page.xpath("//main/section")]
-    assert sections == ["summary", "weaker", "stronger", "other", "document"]
+    assert sections == ["summary", "weaker", "stronger", "worth-a-look", "other", "document"]
     weaker = page.get_element_by_id("weaker")
     rules = [li.get("data-rule") for li in weaker.xpath(".//li[@data-rule]")]
     # Binding findings before the one on a recital, each group in document order.

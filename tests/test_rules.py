@@ -56,11 +56,15 @@ def load_cases() -> list[Any]:
     return params
 
 
-def reported(old: str, new: str, tmp_path: Path, whole: bool) -> set[str]:
+def reported(old: str, new: str, tmp_path: Path, whole: bool) -> tuple[set[str], set[str]]:
+    """The findings ("rule:direction"), and what leans one way in the finding and
+    worth-a-look tiers ("rule:leaning")."""
     (tmp_path / "old.md").write_text(old if whole else document(old), encoding="utf-8")
     (tmp_path / "new.md").write_text(new if whole else document(new), encoding="utf-8")
     result = compare_files(tmp_path / "old.md", tmp_path / "new.md")
-    return {f"{f.rule}:{f.direction}" for f in result.findings if f.direction != "neutral"}
+    found = {f"{f.rule}:{f.direction}" for f in result.findings if f.direction != "neutral"}
+    leans = {f"{f.rule}:{f.leaning}" for f in result.findings if f.tier != "other"}
+    return found, leans
 
 
 def matches(found: set[str], expected: list[str]) -> bool:
@@ -72,11 +76,15 @@ def matches(found: set[str], expected: list[str]) -> bool:
 
 @pytest.mark.parametrize("case", load_cases())
 def test_fixture_case(case: dict[str, Any], tmp_path: Path) -> None:
+    """``expect``: exactly these findings; ``leans`` (optional): these at least among the
+    finding and worth-a-look tiers. Swapped round, both mirrored."""
     whole = bool(case.get("document"))
-    forward = reported(case["old"], case["new"], tmp_path, whole)
+    forward, forward_leans = reported(case["old"], case["new"], tmp_path, whole)
     assert matches(forward, case["expect"]), forward
-    backward = reported(case["new"], case["old"], tmp_path, whole)
+    assert set(case.get("leans", [])) <= forward_leans, forward_leans
+    backward, backward_leans = reported(case["new"], case["old"], tmp_path, whole)
     assert matches(backward, [mirrored(e) for e in case["expect"]]), backward
+    assert {mirrored(e) for e in case.get("leans", [])} <= backward_leans, backward_leans
 
 
 def test_every_detector_has_examples_and_cases() -> None:
@@ -85,7 +93,13 @@ def test_every_detector_has_examples_and_cases() -> None:
     for rule in RULES:
         assert "Weakening:" in rule.doc and "Not weakening:" in rule.doc, rule.code
         cases = tomllib.loads((CASES / f"{rule.code}.toml").read_text(encoding="utf-8"))["case"]
-        assert any(c["expect"] for c in cases), f"{rule.code}: no case that must be reported"
-        assert any(not c["expect"] for c in cases), f"{rule.code}: no case that must not be"
-        reported_kinds = {e.split(":")[0] for c in cases for e in c["expect"]}
+        # A detector that is never sure (it only suggests what is worth a look) has
+        # its must-report cases in `leans`.
+        assert any(c["expect"] or c.get("leans") for c in cases), f"{rule.code}: none reported"
+        assert any(not c["expect"] and not c.get("leans") for c in cases), (
+            f"{rule.code}: no case that must not be reported"
+        )
+        reported_kinds = {
+            e.split(":")[0] for c in cases for e in (*c["expect"], *c.get("leans", ()))
+        }
         assert reported_kinds <= set(rule.kinds), rule.code

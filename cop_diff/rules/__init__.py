@@ -12,6 +12,7 @@ from types import ModuleType
 
 from cop_diff.model import Finding
 from cop_diff.rules import (
+    concept,
     drafters_note,
     exemption,
     list_items,
@@ -49,6 +50,16 @@ def _rule(
     )
 
 
+def _modals(context: RuleContext) -> Iterator[Finding]:
+    yield from modal.detect(context)
+    yield from modal.detect_across(context)
+
+
+def _numbers(context: RuleContext) -> Iterator[Finding]:
+    yield from number.detect(context)
+    yield from number.detect_in_duties(context)
+
+
 def _obligations(context: RuleContext) -> Iterator[Finding]:
     yield from obligation.detect(context)
     yield from obligation.detect_in_merges(context)
@@ -58,13 +69,14 @@ RULES: tuple[Rule, ...] = (
     _rule(structure),
     _rule(obligation, _obligations),
     _rule(drafters_note),
-    _rule(modal),
+    _rule(modal, _modals),
     _rule(qualifier),
     _rule(exemption),
     _rule(list_items),
     _rule(reference),
-    _rule(number),
+    _rule(number, _numbers),
     _rule(scope),
+    _rule(concept),
 )
 
 DIRECTION_ORDER = {"weakening": 0, "strengthening": 1, "neutral": 2}
@@ -74,7 +86,11 @@ finding: the weakenings list is what analysts act on, so it has to be right."""
 
 
 def _settled(found: Finding) -> Finding:
-    if found.direction == "neutral" or found.confidence >= REPORT_CONFIDENCE:
+    """Sets the leaning; a weakening or strengthening below the bar becomes "Possibly"."""
+    if found.direction == "neutral":
+        return found
+    found = replace(found, leaning=found.direction)
+    if found.confidence >= REPORT_CONFIDENCE:
         return found
     explanation = found.explanation
     if not explanation.startswith("Possibly"):
@@ -92,23 +108,23 @@ def _without_echoes(findings: list[Finding], context: RuleContext) -> list[Findi
     reported: the item's finding already shows its words went, the reference among them
     ("a change is reported once"). A citation in the provision's own text stays."""
     listed = {
-        (found.direction, side)
+        (found.leaning, side)
         for found in findings
-        if found.rule in LIST_RULES and found.direction != "neutral"
+        if found.rule in LIST_RULES and found.leaning != "none"
         for side in (found.old, found.new)
         if side is not None
     }
 
     def echo(found: Finding) -> bool:
-        if not found.rule.startswith("reference-") or found.direction == "neutral":
+        if not found.rule.startswith("reference-") or found.leaning == "none":
             return False
-        weakening = found.direction == "weakening"
+        weakening = found.leaning == "weakening"
         by_id = context.old_by_id if weakening else context.new_by_id
         item = by_id.get((found.old if weakening else found.new) or "")
         return (
             item is not None
             and item.kind == "list-item"
-            and bool({(found.direction, item.id), (found.direction, item.parent)} & listed)
+            and bool({(found.leaning, item.id), (found.leaning, item.parent)} & listed)
         )
 
     return [found for found in findings if not echo(found)]

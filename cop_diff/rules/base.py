@@ -8,22 +8,19 @@ verbs, hedges, exemptions, numbers and scope words are compared.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Protocol
+from typing import Protocol
 
 import numpy as np
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    pass
-
+from cop_diff.concepts import ConceptLedger, build_concepts
 from cop_diff.diff import word_diff
+from cop_diff.ledger import Ledger, build_ledger
 from cop_diff.lexicon import Lexicon
 from cop_diff.model import Alignment, DiffOp, Direction, Finding, ListDiff, Outline, Provision
-from cop_diff.tfidf import TfIdf, cosine
-from cop_diff.words import stems
+from cop_diff.sentences import SentenceIndex
 
 SENTENCE_MATCH = 0.45
 """Two sentences this similar (TF-IDF cosine) are one sentence, edited."""
@@ -39,126 +36,9 @@ CONTEXT_WORDS = 5
 """Words of unchanged text kept on each side of a change in the evidence."""
 RATIONALE_CHARS = 1200
 
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[(\"“‘A-Z0-9])|\n{2,}")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:cf|e\.g|i\.e|etc|no|nos|art|arts|para|paras|p|pp|vs|incl|approx|ca|fig|sec)\.)$",
-    re.IGNORECASE,
-)
 _EXPLANATORY = frozenset({"explanatory"})
 PAIRED = frozenset({"unchanged", "changed", "moved"})
 LIST_KINDS = frozenset({"list-item", "recital"})
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a text; "(cf. Commitment 17)" and "e.g. Measure 2" do not end one."""
-    sentences: list[str] = []
-    for piece in _SENTENCE_END.split(text):
-        piece = piece.strip() if piece else ""
-        if not piece:
-            continue
-        if sentences and _ABBREVIATION.search(sentences[-1]):
-            sentences[-1] = f"{sentences[-1]} {piece}"
-        else:
-            sentences.append(piece)
-    return sentences
-
-
-@dataclass(frozen=True)
-class Sentence:
-    side: str
-    """"old" or "new"."""
-    provision: str
-    text: str
-    binding: bool
-
-
-class SentenceIndex:
-    """Every sentence of both drafts, with a TF-IDF similarity for any old x new pair."""
-
-    def __init__(self, old: Outline, new: Outline, lexicon: Lexicon) -> None:
-        self.lexicon = lexicon
-        self.old = [
-            Sentence("old", p.id, s, p.binding)
-            for p in old.provisions
-            for s in split_sentences(p.text)
-        ]
-        self.new = [
-            Sentence("new", p.id, s, p.binding)
-            for p in new.provisions
-            for s in split_sentences(p.text)
-        ]
-        self.by_provision: dict[tuple[str, str], list[int]] = {}
-        for side, sentences in (("old", self.old), ("new", self.new)):
-            for index, sentence in enumerate(sentences):
-                self.by_provision.setdefault((side, sentence.provision), []).append(index)
-        self.words = [self._words(s.text) for s in (*self.old, *self.new)]
-        # Which sentences bind, per side, as arrays: the masks of best() and elsewhere().
-        self.binds = {
-            "old": np.array([s.binding for s in self.old], dtype=bool),
-            "new": np.array([s.binding for s in self.new], dtype=bool),
-        }
-        vectoriser = TfIdf(self.words)
-        self.idf = vectoriser.idf
-        self.similarity = self._similarities(vectoriser)
-
-    def _words(self, text: str) -> list[str]:
-        """Stems of the sentence without its modal verbs: "shall draw up" and "commit to
-        drawing up" are one sentence whose force changed, which the modal rule reports."""
-        for _, pattern in self.lexicon.modals:
-            text = pattern.sub(" ", text)
-        return stems(text, self.lexicon.stemmer)
-
-    def _similarities(self, vectoriser: TfIdf) -> NDArray[np.float64]:
-        """TF-IDF cosine of every old sentence with every new one."""
-        if not self.old or not self.new:
-            return np.zeros((len(self.old), len(self.new)))
-        old_words, new_words = self.words[: len(self.old)], self.words[len(self.old) :]
-        return cosine(vectoriser.transform(old_words), vectoriser.transform(new_words))
-
-    def best(self, side: str, index: int, *, binding: bool) -> tuple[int, float] | None:
-        """The most similar sentence of the other draft with the given binding force."""
-        line = self.similarity[index] if side == "old" else self.similarity[:, index]
-        mask = self.binds["new" if side == "old" else "old"] == binding
-        if not mask.any():
-            return None
-        top = int(np.argmax(np.where(mask, line, -np.inf)))  # the first of equals, as max()
-        return top, float(line[top])
-
-    def kept_by(self, side: str, index: int, other: int) -> float:
-        """Share of a sentence's weighted words (stems) that sentence ``other`` of the other
-        draft kept."""
-        words = set(self.stems_of(side, index))
-        target = set(self.stems_of("new" if side == "old" else "old", other))
-        total = sum(self.idf.get(w, 1.0) for w in words)
-        if not total:
-            return 1.0
-        return sum(self.idf.get(w, 1.0) for w in words if w in target) / total
-
-    def stems_of(self, side: str, index: int) -> list[str]:
-        return self.words[index if side == "old" else len(self.old) + index]
-
-    def of(self, side: str, provision: str) -> list[int]:
-        return self.by_provision.get((side, provision), [])
-
-    def elsewhere(
-        self,
-        side: str,
-        index: int,
-        *,
-        binding: bool | None = None,
-        taken: frozenset[int] = frozenset(),
-    ) -> float:
-        """The best similarity of a sentence to any sentence of the other draft.
-
-        ``taken`` sentences of the other draft already have their own counterpart, so
-        they cannot be where this one went.
-        """
-        line = self.similarity[index] if side == "old" else self.similarity[:, index]
-        binds = self.binds["new" if side == "old" else "old"]
-        mask = np.ones_like(binds) if binding is None else binds == binding
-        if taken:
-            mask[list(taken)] = False
-        return float(line[mask].max(initial=0.0)) if mask.any() else 0.0
 
 
 @dataclass(frozen=True)
@@ -210,6 +90,13 @@ class RuleContext:
     matched_old: frozenset[int] = frozenset()
     """Old sentences matched with a sentence of their counterpart provision."""
     matched_new: frozenset[int] = frozenset()
+    ledger: Ledger = field(default_factory=lambda: Ledger((), (), ()))
+    """Every binding statement of both drafts, and how they correspond."""
+    concepts: tuple[ConceptLedger, ConceptLedger] = (
+        ConceptLedger((), {}, ()),
+        ConceptLedger((), {}, ()),
+    )
+    """The terms each draft names, and where they stand (old, new)."""
     _subtree_cache: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     """Filled on first use by ``subtree_sentences``: a cache, not state the rules share."""
 
@@ -234,6 +121,7 @@ class RuleContext:
             _pair_sentences(old_by_id[o], new_by_id[n], _relation(alignment, o, n), sentences)
             for o, n in counterparts.items()
         )
+        ledger = build_ledger(old, new, sentences, counterparts)
         notes: dict[str, str] = {}
         for provision in new.provisions:
             if provision.kind in _EXPLANATORY and provision.text and provision.parent:
@@ -252,6 +140,11 @@ class RuleContext:
             notes=notes,
             matched_old=frozenset(m.old_index for p in pairs for m in p.matched),
             matched_new=frozenset(m.new_index for p in pairs for m in p.matched),
+            ledger=ledger,
+            concepts=(
+                build_concepts(old, "old", sentences, lexicon, _forces(ledger, "old")),
+                build_concepts(new, "new", sentences, lexicon, _forces(ledger, "new")),
+            ),
         )
 
     def subtree_sentences(self, side: str, provision: str) -> list[int]:
@@ -334,6 +227,11 @@ class RuleContext:
         for entry in self.alignment:
             if entry.relation == "added" and entry.new is not None:
                 yield self.new_by_id[entry.new]
+
+
+def _forces(ledger: Ledger, side: str) -> dict[int, int]:
+    """The force of the duty each sentence of one draft states, by sentence index."""
+    return {duty.sentence: duty.force for duty in (ledger.old if side == "old" else ledger.new)}
 
 
 def _relation(alignment: tuple[Alignment, ...], old: str, new: str) -> str:

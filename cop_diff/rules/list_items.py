@@ -18,6 +18,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
+from cop_diff.lexical import duty
 from cop_diff.model import Finding, ListDiff, Provision
 from cop_diff.rules.base import (
     KEPT_CONTENT,
@@ -29,7 +30,7 @@ from cop_diff.rules.base import (
     name,
     quote,
 )
-from cop_diff.rules.lexical import duty
+from cop_diff.rules.structure import WHOLE_PROVISION
 
 CODE = "L01"
 KINDS = ("list-item-removed", "list-item-added", "list-item-demoted", "list-item-promoted")
@@ -42,6 +43,8 @@ def _found_elsewhere(context: RuleContext, side: str, item: str, binding: bool) 
     )
 
 
+LOOSELY = 0.6
+"""The most an item's loss is sure when loosely alike words remain in the other draft."""
 GUIDANCE = 0.1
 """The survival share assumed for a list no duty governs: its changes stay neutral."""
 WHOLESALE = 5
@@ -80,12 +83,31 @@ def _reworded(context: RuleContext, removed: list[str], added: list[str]) -> set
 
 
 def _gone(context: RuleContext, side: str, item_id: str) -> bool:
-    """A binding item that went nowhere: not moved or merged into binding text elsewhere."""
+    """A binding item that went nowhere: no duty of the other draft carries what it asks
+    for (the ledger), and, for an item that states no duty, not moved or merged into
+    binding text elsewhere."""
     item = (context.old_by_id if side == "old" else context.new_by_id)[item_id]
     indices = context.sentences.of(side, item_id)
-    return (
-        item.binding and bool(indices) and not any(context.went_elsewhere(side, i) for i in indices)
-    )
+    if not item.binding or not indices:
+        return False
+    return all(_kept(context, side, i) is not True for i in indices)
+
+
+def _kept(context: RuleContext, side: str, sentence: int) -> bool | None:
+    """Whether a duty of the other draft carries this sentence's action; ``None`` when
+    only loosely alike text remains (less sure it is gone), and for a sentence that
+    states no duty, whether its words went elsewhere."""
+    ledger = context.ledger
+    position = ledger.at(side, sentence)
+    if position is None:
+        return context.went_elsewhere(side, sentence)
+    if ledger.kept(side, position) is not None:
+        return True
+    return None if context.went_elsewhere(side, sentence) else False
+
+
+def _loosely_kept(context: RuleContext, side: str, item_id: str) -> bool:
+    return any(_kept(context, side, i) is None for i in context.sentences.of(side, item_id))
 
 
 def _item(
@@ -97,9 +119,12 @@ def _item(
     removed: bool,
     kept: float,
 ) -> Finding:
-    """One item gone from (or new in) a list; sure when the rest of the list survived."""
+    """One item gone from (or new in) a list; sure when the rest of the list survived, and
+    unsure when loosely alike words remain elsewhere though no duty there carries it."""
     confidence = 0.45 + 0.45 * kept
     side = "old" if removed else "new"
+    if _loosely_kept(context, side, item_id):
+        confidence = min(confidence, LOOSELY)
     item = (context.old_by_id if removed else context.new_by_id)[item_id]
     moved = _found_elsewhere(context, side, item_id, binding=False)
     if removed:
@@ -148,6 +173,7 @@ def _whole_list(
     what = name(owner, by_id)
     side = "old" if removed else "new"
     restated = sum(_contained_elsewhere(context, side, i, binding=False) for i in items)
+    loose = sum(_loosely_kept(context, side, i) for i in items)
     lead_in_binds = (
         duty(context.old_by_id[old_list].text, context.lexicon) is not None
         or duty(context.new_by_id[new_list].text, context.lexicon) is not None
@@ -180,8 +206,20 @@ def _whole_list(
         f"{len(items)} of the {size} items of the binding list of {what} "
         + ("are gone from binding text" if removed else "are new in binding text")
         + f" (e.g. {examples}){tail}",
-        WHOLE_LIST_GONE if sure else 0.45,
+        _whole_list_confidence(sure, demoted, loose, len(items)),
     )
+
+
+def _whole_list_confidence(sure: bool, demoted: bool, loose: int, items: int) -> float:
+    """A list restated in a recital or box is surely demoted; one simply gone (or new) is
+    read from absence, like a whole provision (``structure.WHOLE_PROVISION``), and less
+    sure still when loosely alike words remain for most of its items (a list rewritten
+    as prose, or prose made a list)."""
+    if not sure:
+        return 0.45
+    if demoted:
+        return WHOLE_LIST_GONE
+    return min(WHOLE_PROVISION, LOOSELY) if 2 * loose >= items else WHOLE_PROVISION
 
 
 _SENTENCE_BREAK = re.compile(r"(?<=[.;!?])\s+(?=[A-Z(\"“])")

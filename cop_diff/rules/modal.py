@@ -16,8 +16,10 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cop_diff.diff import invert
+from cop_diff.ledger import ACTION_KEPT, same_action
+from cop_diff.lexical import STRENGTH_NAMES, Modal, modals, strength
 from cop_diff.lexicon import Lexicon
-from cop_diff.model import DiffOp, Finding
+from cop_diff.model import DiffOp, Duty, Finding
 from cop_diff.rules.base import (
     RuleContext,
     edit_confidence,
@@ -26,9 +28,10 @@ from cop_diff.rules.base import (
     position_map,
     window,
 )
-from cop_diff.rules.lexical import STRENGTH_NAMES, Modal, modals, strength
 
 CODE = "M01"
+ACROSS = 0.85
+"""A duty matched across provisions is less surely the same sentence, edited."""
 KINDS = ("modal-weakened", "modal-strengthened")
 NEARBY = 40
 """Characters within which a modal of the new sentence stands where an old one stood."""
@@ -36,10 +39,12 @@ NEARBY = 40
 
 def detect(context: RuleContext) -> Iterator[Finding]:
     lexicon = context.lexicon
+    compared: set[tuple[int, int]] = set()
     for pair in context.pairs:
         if not (pair.old.binding and pair.new.binding):
             continue  # a change of binding force is the demotion rules' business
         for sentences in pair.matched:
+            compared.add((sentences.old_index, sentences.new_index))
             before = modals(sentences.old, lexicon)
             after = modals(sentences.new, lexicon)
             change = _strongest_change(before, after, sentences.ops)
@@ -72,7 +77,7 @@ def _phrase(modal: Modal | None) -> str:
 
 
 def _strongest_change(
-    before: list[Modal], after: list[Modal], ops: tuple[DiffOp, ...]
+    before: tuple[Modal, ...], after: tuple[Modal, ...], ops: tuple[DiffOp, ...]
 ) -> tuple[Modal | None, Modal | None] | None:
     """The pair of modals (old, new) whose strength changed most, if any did.
 
@@ -136,4 +141,56 @@ def _restructured(
         return strength(new_text, lexicon) >= old_modal.strength
     if new_modal is not None and old_modal is None:
         return strength(old_text, lexicon) >= new_modal.strength
+    return False
+
+
+def detect_across(context: RuleContext) -> Iterator[Finding]:
+    """A duty that moved to another provision, or was rewritten past recognition as the
+    same sentence, with the same action but another force (the ledger's matches): "commit
+    to publishing a summary" that became "are encouraged to publish a summary" elsewhere.
+    A list item's force is that of its lead-in, or an example's when the list gives
+    examples."""
+    ledger = context.ledger
+    compared = {
+        (sentences.old_index, sentences.new_index)
+        for pair in context.pairs
+        for sentences in pair.matched
+    }
+    for match in ledger.matches:
+        old, new = ledger.old[match.old], ledger.new[match.new]
+        if old.force == new.force or (old.sentence, new.sentence) in compared:
+            continue
+        if not same_action(match):
+            continue  # another action: not the same duty with another force
+        before, after = context.old_by_id[old.provision], context.new_by_id[new.provision]
+        if not (before.binding and after.binding):
+            continue
+        if _still_bound(context, old, new):
+            continue
+        weaker = new.force < old.force
+        yield finding(
+            context,
+            KINDS[0] if weaker else KINDS[1],
+            "weakening" if weaker else "strengthening",
+            (before.id, after.id),
+            context.sentences.old[old.sentence].text,
+            context.sentences.new[new.sentence].text,
+            f'In {name(after, context.new_by_id)}, "{old.modal}" became "{new.modal}"'
+            f" ({name(before, context.old_by_id)} before): {STRENGTH_NAMES[old.force]} is now"
+            f" {STRENGTH_NAMES[new.force]}.",
+            edit_confidence(match.likeness) * ACROSS,
+        )
+
+
+def _still_bound(context: RuleContext, old: Duty, new: Duty) -> bool:
+    """Whether another match of either duty keeps its action at its force: a duty
+    restated as a duty elsewhere as well as an example here did not weaken."""
+    ledger = context.ledger
+    for side, duty_record in (("old", old), ("new", new)):
+        position = ledger.at(side, duty_record.sentence)
+        for match in ledger.matches_of(side, position if position is not None else -1):
+            other = ledger.across(side, match)
+            share = match.kept if side == "old" else match.gained
+            if other.force == duty_record.force and share >= ACTION_KEPT:
+                return True
     return False

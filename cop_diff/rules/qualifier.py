@@ -1,7 +1,11 @@
 """qualifier-added / qualifier-removed: hedges and conditions that soften a duty.
 
-Hedges are data (lexicon ``hedges``): "where appropriate", "as necessary", "to the
-extent feasible", "best efforts", "where technically feasible", ...
+Conditions are recognised by their form (lexicon ``condition_openers``: a clause that
+opens with "where", "if", "to the extent", "provided that", ... after a comma, a modal
+or at the start; ``limiting``: "only where", "only for"), with the named hedges
+(``hedges``: "as appropriate", "best efforts", ...) as a supplement. Duties compared are
+the sentences matched within aligned provisions and, through the duty ledger, duties
+that moved to another provision with the same action.
 
 Weakening:      "Signatories shall encrypt command links."
             ->  "Signatories shall, where technically feasible, encrypt command links."
@@ -11,11 +15,11 @@ Not weakening:  "Signatories shall, where appropriate, encrypt command links."
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
-from cop_diff.lexicon import Lexicon
-from cop_diff.model import Finding
+from cop_diff.ledger import conditions, same_action
+from cop_diff.lexical import strength
+from cop_diff.model import Condition, Finding
 from cop_diff.rules.base import (
     ProvisionPair,
     RuleContext,
@@ -24,76 +28,117 @@ from cop_diff.rules.base import (
     name,
     window,
 )
-from cop_diff.rules.lexical import strength
-from cop_diff.words import stems
 
 CODE = "Q01"
-HEDGE_KEY = 6
-"""Letters of each stem that identify a hedge across spelling variants."""
+ACROSS = 0.85
+"""A duty matched across provisions is less surely the same sentence, edited."""
+SAME_CONDITION = 0.5
+"""Two conditions sharing this share of their telling words are one, reworded."""
+UNSURE = 0.45
+"""A condition on a sentence that is not a duty in both drafts: the net change is unclear."""
 KINDS = ("qualifier-added", "qualifier-removed")
 
 
 def detect(context: RuleContext) -> Iterator[Finding]:
     lexicon = context.lexicon
+    compared: set[tuple[int, int]] = set()
     for pair in context.pairs:
         if not (pair.old.binding and pair.new.binding):
             continue
-        what = name(pair.new, context.new_by_id)
-        # A hedge the provision already had somewhere ("proportional to" reworded as
+        # A condition the provision already had somewhere ("proportional to" reworded as
         # "proportionate to", or moved to another sentence) is not a new one.
-        before_all = _hedges(pair.old.text, lexicon)
-        after_all = _hedges(pair.new.text, lexicon)
+        before_all = conditions(pair.old.text, lexicon)
+        after_all = conditions(pair.new.text, lexicon)
         for sentences in pair.matched:
-            old_level = strength(sentences.old, context.lexicon)
-            new_level = strength(sentences.new, context.lexicon)
-            before = _hedges(sentences.old, lexicon)
-            after = _hedges(sentences.new, lexicon)
-            if new_level <= old_level:  # a hedge on a duty that got stronger is a trade-off
-                for key in sorted(after.keys() - before_all.keys()):
-                    yield _report(context, pair, sentences.new, sentences.old, after[key], True,
-                                  what, sentences.similarity)  # fmt: skip
-            if new_level >= old_level:
-                for key in sorted(before.keys() - after_all.keys()):
-                    yield _report(context, pair, sentences.old, sentences.new, before[key], False,
-                                  what, sentences.similarity)  # fmt: skip
+            compared.add((sentences.old_index, sentences.new_index))
+            likeness = context.ledger.likeness(
+                sentences.old_index, sentences.new_index, sentences.similarity
+            )
+            yield from _compare(
+                context, pair, (sentences.old, sentences.new), (before_all, after_all),
+                edit_confidence(likeness),
+            )  # fmt: skip
+    yield from _across(context, compared)
 
 
-def _hedges(text: str, lexicon: Lexicon) -> dict[tuple[str, ...], re.Match[str]]:
-    """Hedges keyed by the first letters of the stems of their words that are not fillers
-    (first occurrence of each): "proportional to" and "proportionate to" are one hedge,
-    and so are "when relevant" and "where this is relevant"."""
-    found: dict[tuple[str, ...], re.Match[str]] = {}
-    for match in lexicon.hedges.finditer(text):
-        words = match.group(0).lower().split()
-        telling = [w for w in words if w not in lexicon.hedge_fillers] or words
-        key = tuple(stem[:HEDGE_KEY] for stem in stems(" ".join(telling), lexicon.stemmer))
-        found.setdefault(key, match)
-    return found
+def _across(context: RuleContext, compared: set[tuple[int, int]]) -> Iterator[Finding]:
+    """Duties that moved to another provision (the ledger's matches that carry the same
+    action) and changed their conditions on the way."""
+    ledger, index = context.ledger, context.sentences
+    for match in ledger.matches:
+        old, new = ledger.old[match.old], ledger.new[match.new]
+        if (old.sentence, new.sentence) in compared or not same_action(match):
+            continue
+        before, after = context.old_by_id[old.provision], context.new_by_id[new.provision]
+        if not (before.binding and after.binding):
+            continue
+        lexicon = context.lexicon
+        yield from _compare(
+            context,
+            (before.id, after.id),
+            (index.old[old.sentence].text, index.new[new.sentence].text),
+            (conditions(before.text, lexicon), conditions(after.text, lexicon)),
+            edit_confidence(match.likeness) * ACROSS,
+        )
+
+
+def _compare(
+    context: RuleContext,
+    pair: ProvisionPair | tuple[str, str],
+    texts: tuple[str, str],
+    provisions: tuple[tuple[Condition, ...], tuple[Condition, ...]],
+    confidence: float,
+) -> Iterator[Finding]:
+    """Conditions one sentence of a duty gained or lost, against all its provision had."""
+    old_text, new_text = texts
+    old_level = strength(old_text, context.lexicon)
+    new_level = strength(new_text, context.lexicon)
+    before, after = conditions(old_text, context.lexicon), conditions(new_text, context.lexicon)
+    if new_level <= old_level:  # a condition on a duty that got stronger is a trade-off
+        for condition in _new(after, provisions[0]):
+            yield _report(context, pair, new_text, old_text, condition, True, confidence)
+    if new_level >= old_level:
+        for condition in _new(before, provisions[1]):
+            yield _report(context, pair, old_text, new_text, condition, False, confidence)
+
+
+def _new(these: tuple[Condition, ...], others: tuple[Condition, ...]) -> list[Condition]:
+    """Conditions with no counterpart among ``others``: none that shares most of its
+    telling words ("where they consider it necessary" is "where necessary")."""
+    return [c for c in these if not any(_alike(c.key, other.key) for other in others)]
+
+
+def _alike(one: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    if not one or not other:
+        return one == other
+    shared = len(set(one) & set(other))
+    return shared / min(len(set(one)), len(set(other))) >= SAME_CONDITION
 
 
 def _report(
     context: RuleContext,
-    pair: ProvisionPair,
+    pair: ProvisionPair | tuple[str, str],
     text: str,
     other: str,
-    match: re.Match[str],
+    condition: Condition,
     added: bool,
-    what: str,
-    similarity: float,
+    confidence: float,
 ) -> Finding:
-    phrase = " ".join(match.group(0).lower().split())
+    phrase = condition.phrase
+    new_id = pair.new.id if isinstance(pair, ProvisionPair) else pair[1]
+    what = name(context.new_by_id[new_id], context.new_by_id)
     # A hedge softens a duty that kept its force; on a sentence that was only descriptive,
     # or whose duty is new, the hedge comes with a new duty and the net change is unclear.
     duty_kept = strength(text, context.lexicon) == strength(other, context.lexicon) == 3
-    confidence = edit_confidence(similarity) if duty_kept else 0.45
-    span = window(text, match.start(), match.end())
-    counterpart = _old_context(other, text, match.start())
+    confidence = confidence if duty_kept else min(confidence, UNSURE)
+    span = window(text, condition.start, condition.end)
+    counterpart = _old_context(other, text, condition.start)
     if added:
         return finding(context, KINDS[0], "weakening", pair, counterpart, span,
-                       f'{what} now carries the qualifier "{phrase}", which softens the duty.',
+                       f'{what} now carries the condition "{phrase}", which limits the duty.',
                        confidence)  # fmt: skip
     return finding(context, KINDS[1], "strengthening", pair, span, counterpart,
-                   f'{what} no longer carries the qualifier "{phrase}".',
+                   f'{what} no longer carries the condition "{phrase}".',
                    confidence)  # fmt: skip
 
 

@@ -15,12 +15,17 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from cop_diff.lexical import references
 from cop_diff.model import Finding, Outline, Provision
 from cop_diff.rules.base import RuleContext, finding, name, quote, window
-from cop_diff.rules.lexical import references
 
 CODE = "R01"
 KINDS = ("reference-removed", "reference-relegated", "reference-added", "reference-promoted")
+MOVED = 0.8
+"""An instrument that left binding text for a recital (or the reverse): the text says so."""
+CITATION_ALONE = 0.65
+"""A citation simply new or gone changes little by itself: the law applies either way,
+and a duty that went with it is reported on its own. Worth a look."""
 
 
 RECITAL_KINDS = ("recital", "recital-box")
@@ -59,7 +64,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             f"{_cited_as(provision, instrument, context)}, cited in "
             f"{name(provision, context.old_by_id)}, is no longer cited in "
             "any binding text" + ("; only recitals or boxes mention it." if relegated else "."),
-            0.8,
+            MOVED if relegated else CITATION_ALONE,
         )
     origins = {new: old for old, new in context.counterparts.items()}
     for instrument, new_id in sorted(new_binding.items()):
@@ -77,7 +82,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             f"{_cited_as(provision, instrument, context)} is now cited in binding text "
             f"({name(provision, context.new_by_id)})"
             + (", not only in recitals or boxes." if promoted else "."),
-            0.8,
+            MOVED if promoted else CITATION_ALONE,
         )
 
 

@@ -25,7 +25,8 @@ from cop_diff.words import tokens
 
 CODE = "C01"
 INSERTION = 0.75
-"""A narrowing word put in ('serious incidents') is less sure than one replacing 'all'."""
+"""A narrowing word put in ('serious incidents') or taken out is less sure than one
+replacing 'all'."""
 KINDS = ("scope-narrowed", "scope-widened")
 
 
@@ -62,7 +63,9 @@ def detect(context: RuleContext) -> Iterator[Finding]:
                     old_span,
                     new_span,
                     f"In {what}, the scope of the duty {verb} ({', '.join(words)}).",
-                    edit_confidence(sentences.similarity) * (1.0 if gone else INSERTION),
+                    # A word put in reads, swapped round, as a word taken out: the same
+                    # doubt either way.
+                    edit_confidence(sentences.similarity) * (1.0 if gone and came else INSERTION),
                 )
 
 

@@ -18,12 +18,21 @@ Not weakening:  Measure 4.5 -> Measure II.6.3, same duties under another commitm
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass
 
+from cop_diff.lexical import is_obligation, strength
 from cop_diff.model import Finding, Provision
 from cop_diff.rules.base import LIST_KINDS, SENTENCE_ELSEWHERE, RuleContext, finding, name, quote
-from cop_diff.rules.lexical import duty, strength
 
 CODE = "S01"
+WHOLE_PROVISION = 0.69
+"""A whole provision new or gone is read from absence, and a redraft moves, merges and
+rewords provisions as often as it drops them: read one by one, such findings were right
+half the time (tests/gold/judged-*.json). They lean, ranked in worth-a-look; a finding
+needs the evidence of an edit, a demotion or the drafters' own word."""
+RELIEF_DOUBT = 0.75
+"""A new provision that also grants relief strengthens only possibly; a removed one
+weakens only possibly."""
 KINDS = (
     "provision-removed",
     "provision-added",
@@ -54,30 +63,68 @@ def _subtree_binds(
     )
 
 
-def _lost_duties(context: RuleContext, side: str, provision: Provision) -> bool:
-    """Whether the duties of a removed (or added) provision went nowhere: a measure some
-    of whose duties live on, reworded, in other provisions was restructured, not dropped."""
-    pool = context.sentences.old if side == "old" else context.sentences.new
-    indices = context.subtree_sentences(side, provision.id)
-    duties = [i for i in indices if duty(pool[i].text, context.lexicon) is not None]
-    return not duties or not any(context.went_elsewhere(side, i) for i in duties)
+@dataclass(frozen=True)
+class Fate:
+    """What became of the duties of a removed (or added) provision."""
+
+    total: int
+    lost: int
+    went: tuple[str, ...]
+    """Where the kept ones are now, by name, in order."""
+    relief: tuple[str, ...]
+    """Phrases of relief among them ("need not", "instead of")."""
+
+    @property
+    def lost_share(self) -> float:
+        return self.lost / self.total if self.total else 1.0
 
 
-def _gone_confidence(context: RuleContext, side: str, provision: Provision) -> float:
-    """Sure a provision's duties are gone when none of them resembles anything binding in
-    the other draft; a measure restructured into others keeps some likeness, and a
-    redraft restructures as often as it removes: a duty with a binding sentence over
-    0.3 alike elsewhere leaves the finding a possibility."""
+def _fate(context: RuleContext, side: str, provision: Provision) -> Fate:
+    """Each duty under a provision is kept when a duty of the other draft carries its
+    action (the ledger); a provision restructured into others keeps them all."""
+    ledger = context.ledger
+    other_by_id = context.new_by_id if side == "old" else context.old_by_id
+    total = lost = 0
+    went: list[str] = []
+    relief: list[str] = []
+    for sentence in context.subtree_sentences(side, provision.id):
+        position = ledger.at(side, sentence)
+        if position is None or ledger.duty(side, position).force < 2:
+            continue
+        duty_record = ledger.duty(side, position)
+        relief.extend(duty_record.relief)
+        total += 1
+        match = ledger.kept(side, position)
+        if match is None:
+            lost += 1
+            continue
+        other = ledger.duty(
+            "new" if side == "old" else "old", match.new if side == "old" else match.old
+        )
+        where = name(other_by_id[other.provision], other_by_id)
+        if where not in went:
+            went.append(where)
+    return Fate(total, lost, tuple(went), tuple(dict.fromkeys(relief)))
+
+
+def _gone_confidence(context: RuleContext, side: str, provision: Provision, fate: Fate) -> float:
+    """Sure when none of the duties lives on and none resembles anything binding in the
+    other draft: a provision some of whose duties were restructured into others is a
+    weakening only as far as the rest went, and a redraft restructures as often as it
+    removes, so a duty with a binding sentence over 0.3 alike elsewhere leaves the
+    finding a possibility."""
     pool = context.sentences.old if side == "old" else context.sentences.new
-    indices = [
-        i
-        for i in context.subtree_sentences(side, provision.id)
-        if duty(pool[i].text, context.lexicon) is not None
-    ]
-    if not indices:
-        return 0.75
-    nearest = max(context.sentences.elsewhere(side, i, binding=True) for i in indices)
-    return max(0.5, min(0.9, 1.15 - 1.5 * nearest))
+    nearest = max(
+        (
+            context.sentences.elsewhere(side, i, binding=True)
+            for i in context.subtree_sentences(side, provision.id)
+            if context.ledger.at(side, i) is not None
+            and is_obligation(pool[i].text, context.lexicon)
+        ),
+        default=0.0,
+    )
+    likely = min(0.55 + 0.35 * fate.lost_share, max(0.5, min(0.9, 1.15 - 1.5 * nearest)))
+    return min(likely, WHOLE_PROVISION)
 
 
 def _share_elsewhere(context: RuleContext, side: str, provision: str, binding: bool) -> float:
@@ -111,10 +158,12 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             yield from _paired(context, entry.old, entry.new, entry.relation, entry.score)
 
 
-def _unpaired(context: RuleContext, side: str, provision: Provision) -> tuple[str, bool, bool]:
+def _unpaired(
+    context: RuleContext, side: str, provision: Provision
+) -> tuple[str, bool, bool, Fate]:
     """A removed (side "old") or added ("new") provision: how to name it, whether it set
-    duties that went nowhere, and whether its words live on only in text that does not
-    bind (it was demoted or promoted rather than removed or added).
+    duties, whether its words live on only in text that does not bind (it was demoted or
+    promoted rather than removed or added), and what became of its duties.
 
     Only a numbered provision counts as a whole: the duties of a paragraph or unnumbered
     section are too easily restructured text to call gone.
@@ -124,17 +173,25 @@ def _unpaired(context: RuleContext, side: str, provision: Provision) -> tuple[st
     what = name(provision, by_id)
     if provision.heading:
         what = f"{what} ({provision.heading})"
-    binds = (
-        provision.number is not None
-        and _subtree_binds(provision, outline.provisions, context)
-        and _lost_duties(context, side, provision)
+    fate = _fate(context, side, provision)
+    binds = provision.number is not None and _subtree_binds(provision, outline.provisions, context)
+    moved = (
+        binds
+        and fate.lost > 0
+        and _share_elsewhere(context, side, provision.id, binding=False) >= 0.5
     )
-    moved = binds and _share_elsewhere(context, side, provision.id, binding=False) >= 0.5
-    return what, binds, moved
+    return what, binds, moved, fate
+
+
+def _where_it_went(fate: Fate) -> str:
+    if not fate.went:
+        return ""
+    places = ", ".join(fate.went[:4]) + (" and others" if len(fate.went) > 4 else "")
+    return f" Kept elsewhere: {places}."
 
 
 def _removed(context: RuleContext, provision: Provision) -> Iterator[Finding]:
-    what, binds, demoted = _unpaired(context, "old", provision)
+    what, binds, demoted, fate = _unpaired(context, "old", provision)
     if demoted:
         yield finding(
             context, KINDS[2], "weakening", (provision.id, None), quote(provision.text, 30), "",
@@ -142,21 +199,27 @@ def _removed(context: RuleContext, provision: Provision) -> Iterator[Finding]:
             0.6,
         )  # fmt: skip
         return
+    lost = binds and fate.lost > 0
+    # Relief that went with it (the exemption rule's strengthening) makes it weaker only
+    # possibly, as a new provision that grants relief is only possibly stronger.
+    confidence = _gone_confidence(context, "old", provision, fate)
+    confidence *= RELIEF_DOUBT if fate.relief else 1.0
     yield finding(
         context,
         KINDS[0],
-        "weakening" if binds else "neutral",
+        "weakening" if lost else "neutral",
         (provision.id, None),
         quote(provision.text, 30),
         "",
         f"{what} has no counterpart in the new draft"
-        + (", and the duties it set are gone." if binds else "."),
-        _gone_confidence(context, "old", provision) if binds else 0.9,
+        + (f"; {_count(fate)} it set {_are(fate)} gone." if lost else ".")
+        + _where_it_went(fate),
+        confidence if lost else 0.9,
     )
 
 
 def _added(context: RuleContext, provision: Provision) -> Iterator[Finding]:
-    what, binds, promoted = _unpaired(context, "new", provision)
+    what, binds, promoted, fate = _unpaired(context, "new", provision)
     if promoted:
         yield finding(
             context, KINDS[3], "strengthening", (None, provision.id), "", quote(provision.text, 30),
@@ -164,16 +227,35 @@ def _added(context: RuleContext, provision: Provision) -> Iterator[Finding]:
             0.6,
         )  # fmt: skip
         return
+    gained = binds and fate.lost > 0
+    # A new provision that grants relief is the exemption rule's weakening; the duties it
+    # also sets make it stronger only possibly (and the same for a removed one, mirrored).
+    confidence = _gone_confidence(context, "new", provision, fate)
+    confidence *= RELIEF_DOUBT if fate.relief else 1.0
     yield finding(
         context,
         KINDS[1],
-        "strengthening" if binds else "neutral",
+        "strengthening" if gained else "neutral",
         (None, provision.id),
         "",
         quote(provision.text, 30),
-        f"{what} is new in this draft" + (" and sets duties." if binds else "."),
-        _gone_confidence(context, "new", provision) if binds else 0.9,
+        f"{what} is new in this draft"
+        + (f"; {_count(fate)} it sets {_are(fate)} new." if gained else ".")
+        + _where_it_went(fate),
+        confidence if gained else 0.9,
     )
+
+
+def _are(fate: Fate) -> str:
+    return "is" if fate.lost == 1 and fate.total <= 1 else "are"
+
+
+def _count(fate: Fate) -> str:
+    if not fate.total:
+        return "the duties"
+    if fate.lost == fate.total:
+        return "all the duties" if fate.total > 1 else "the duty"
+    return f"{fate.lost} of the {fate.total} duties"
 
 
 def _paired(

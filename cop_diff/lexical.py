@@ -4,9 +4,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from cop_diff.lexicon import Lexicon
 
+MEMO = 1 << 14
+"""Sentences whose readings are memoised: a draft's sentences are read by many rules, a
+few thousand of them in a compare."""
 WEAK_VERB_REACH = 4
 """A weak verb this many words after a modal softens it ("shall, where possible, consider")."""
 STRENGTH_NAMES = {3: "a duty", 2: "an expectation", 1: "a permission", 0: "a plain description"}
@@ -21,10 +25,11 @@ class Modal:
     """3 duty, 2 expectation, 1 permission; a weak verb after it caps it at 1."""
 
 
-def modals(text: str, lexicon: Lexicon) -> list[Modal]:
+@lru_cache(maxsize=MEMO)
+def modals(text: str, lexicon: Lexicon) -> tuple[Modal, ...]:
     """The modal phrases of a sentence with their strength; none in a descriptive one."""
     if lexicon.descriptive.search(text):
-        return []
+        return ()
     found: list[Modal] = []
     taken: list[tuple[int, int]] = []
     for strength, pattern in lexicon.modals:
@@ -36,7 +41,7 @@ def modals(text: str, lexicon: Lexicon) -> list[Modal]:
             weak = _weak_verb(following, lexicon) if strength > 1 else None
             phrase = f"{match.group(0)} … {weak}" if weak else match.group(0)
             found.append(Modal(match.start(), match.end(), phrase, 1 if weak else strength))
-    return sorted(found, key=lambda m: m.start)
+    return tuple(sorted(found, key=lambda m: m.start))
 
 
 def _weak_verb(following: str, lexicon: Lexicon) -> str | None:
@@ -65,8 +70,9 @@ def duty(text: str, lexicon: Lexicon) -> Modal | None:
     return None
 
 
-def phrases(pattern: re.Pattern[str], text: str) -> list[str]:
-    return [" ".join(m.group(0).lower().split()) for m in pattern.finditer(text)]
+@lru_cache(maxsize=MEMO)
+def phrases(pattern: re.Pattern[str], text: str) -> tuple[str, ...]:
+    return tuple(" ".join(m.group(0).lower().split()) for m in pattern.finditer(text))
 
 
 def references(text: str, lexicon: Lexicon) -> dict[str, str]:
