@@ -83,11 +83,11 @@ def test_nothing_to_look_at_without_change(compare) -> None:  # type: ignore[no-
 
 @pytest.mark.parametrize(
     ("old", "new", "at_least"),
-    [("cop-d1.pdf", "cop-d2.pdf", 0.5), ("cop-d2.pdf", "cop-d3.pdf", 0.6)],
+    [("cop-d1.pdf", "cop-d2.pdf", 0.55), ("cop-d2.pdf", "cop-d3.pdf", 0.65)],
 )
 def test_recall_of_weakenings_in_what_a_reader_sees(compare, old, new, at_least) -> None:  # type: ignore[no-untyped-def]
     """Gold weakenings with a finding or worth-a-look item that leans weaker on the same
-    provision (or its parent or a descendant). Guards just under today's 0.57 (D1 -> D2)
+    provision (or its parent or a descendant). Guards just under today's 0.63 (D1 -> D2)
     and 0.71 (D2 -> D3); the target is 0.5."""
     path = GOLD.with_name(f"findings-{old[4:6]}-{new[4:6]}.json")
     gold = of_direction(json.loads(path.read_text(encoding="utf-8")), "weakening")
