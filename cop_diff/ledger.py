@@ -16,6 +16,7 @@ is merely alike somewhere does not keep it.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -93,12 +94,17 @@ class Ledger:
 
     def kept(self, side: str, position: int) -> DutyMatch | None:
         """The match that carries most of a duty's action, if one carries enough."""
+        best = max(self.matches_of(side, position), key=_share_of(side), default=None)
+        return best if best is not None and _share_of(side)(best) >= ACTION_KEPT else None
 
-        def share(match: DutyMatch) -> float:
-            return match.kept if side == "old" else match.gained
+    def carried(self, side: str, position: int) -> float:
+        """The largest share of a duty's action that a duty of the other draft carries."""
+        return max(map(_share_of(side), self.matches_of(side, position)), default=0.0)
 
-        best = max(self.matches_of(side, position), key=share, default=None)
-        return best if best is not None and share(best) >= ACTION_KEPT else None
+
+def _share_of(side: str) -> Callable[[DutyMatch], float]:
+    """How much of the ``side`` duty's action a match carries."""
+    return (lambda m: m.kept) if side == "old" else (lambda m: m.gained)
 
 
 def same_action(match: DutyMatch) -> bool:

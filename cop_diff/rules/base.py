@@ -90,6 +90,9 @@ class RuleContext:
     matched_old: frozenset[int] = frozenset()
     """Old sentences matched with a sentence of their counterpart provision."""
     matched_new: frozenset[int] = frozenset()
+    matched_pairs: frozenset[tuple[int, int]] = frozenset()
+    """(old, new) sentences matched within their aligned provisions: one sentence, edited.
+    The rules that follow a duty across provisions leave these to the pairwise path."""
     ledger: Ledger = field(default_factory=lambda: Ledger((), (), ()))
     """Every binding statement of both drafts, and how they correspond."""
     concepts: tuple[ConceptLedger, ConceptLedger] = (
@@ -140,6 +143,7 @@ class RuleContext:
             notes=notes,
             matched_old=frozenset(m.old_index for p in pairs for m in p.matched),
             matched_new=frozenset(m.new_index for p in pairs for m in p.matched),
+            matched_pairs=frozenset((m.old_index, m.new_index) for p in pairs for m in p.matched),
             ledger=ledger,
             concepts=(
                 build_concepts(old, "old", sentences, lexicon, _forces(ledger, "old")),

@@ -39,12 +39,10 @@ NEARBY = 40
 
 def detect(context: RuleContext) -> Iterator[Finding]:
     lexicon = context.lexicon
-    compared: set[tuple[int, int]] = set()
     for pair in context.pairs:
         if not (pair.old.binding and pair.new.binding):
             continue  # a change of binding force is the demotion rules' business
         for sentences in pair.matched:
-            compared.add((sentences.old_index, sentences.new_index))
             before = modals(sentences.old, lexicon)
             after = modals(sentences.new, lexicon)
             change = _strongest_change(before, after, sentences.ops)
@@ -151,14 +149,9 @@ def detect_across(context: RuleContext) -> Iterator[Finding]:
     A list item's force is that of its lead-in, or an example's when the list gives
     examples."""
     ledger = context.ledger
-    compared = {
-        (sentences.old_index, sentences.new_index)
-        for pair in context.pairs
-        for sentences in pair.matched
-    }
     for match in ledger.matches:
         old, new = ledger.old[match.old], ledger.new[match.new]
-        if old.force == new.force or (old.sentence, new.sentence) in compared:
+        if old.force == new.force or (old.sentence, new.sentence) in context.matched_pairs:
             continue
         if not same_action(match):
             continue  # another action: not the same duty with another force

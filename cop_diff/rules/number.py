@@ -105,11 +105,6 @@ def detect_in_duties(context: RuleContext) -> Iterator[Finding]:
     changed when the duty moved to another provision, and dropped or added anywhere. A
     deadline, frequency or retention period that is gone leaves the duty open-ended."""
     ledger = context.ledger
-    compared = {
-        (sentences.old_index, sentences.new_index)
-        for pair in context.pairs
-        for sentences in pair.matched
-    }
     for match in ledger.matches:
         old, new = ledger.old[match.old], ledger.new[match.new]
         if not same_action(match) or not (old.quantities or new.quantities):
@@ -117,7 +112,7 @@ def detect_in_duties(context: RuleContext) -> Iterator[Finding]:
         before, after = context.old_by_id[old.provision], context.new_by_id[new.provision]
         if not (before.binding and after.binding):
             continue
-        if (old.sentence, new.sentence) in compared:  # one sentence, edited
+        if (old.sentence, new.sentence) in context.matched_pairs:  # one sentence, edited
             confidence = edit_confidence(match.similarity)
         else:
             confidence = edit_confidence(match.likeness) * ACROSS

@@ -129,14 +129,8 @@ def _one(
 
 def _carried(context: RuleContext, side: str, at: int) -> float:
     """The largest share of a duty's action that a duty of the other draft carries."""
-    ledger = context.ledger
-    position = ledger.at(side, at)
-    if position is None:
-        return 0.0
-    return max(
-        (m.kept if side == "old" else m.gained for m in ledger.matches_of(side, position)),
-        default=0.0,
-    )
+    position = context.ledger.at(side, at)
+    return 0.0 if position is None else context.ledger.carried(side, position)
 
 
 def _loose(

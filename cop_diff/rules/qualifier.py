@@ -41,7 +41,6 @@ KINDS = ("qualifier-added", "qualifier-removed")
 
 def detect(context: RuleContext) -> Iterator[Finding]:
     lexicon = context.lexicon
-    compared: set[tuple[int, int]] = set()
     for pair in context.pairs:
         if not (pair.old.binding and pair.new.binding):
             continue
@@ -50,7 +49,6 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         before_all = conditions(pair.old.text, lexicon)
         after_all = conditions(pair.new.text, lexicon)
         for sentences in pair.matched:
-            compared.add((sentences.old_index, sentences.new_index))
             likeness = context.ledger.likeness(
                 sentences.old_index, sentences.new_index, sentences.similarity
             )
@@ -58,16 +56,16 @@ def detect(context: RuleContext) -> Iterator[Finding]:
                 context, pair, (sentences.old, sentences.new), (before_all, after_all),
                 edit_confidence(likeness),
             )  # fmt: skip
-    yield from _across(context, compared)
+    yield from _across(context)
 
 
-def _across(context: RuleContext, compared: set[tuple[int, int]]) -> Iterator[Finding]:
+def _across(context: RuleContext) -> Iterator[Finding]:
     """Duties that moved to another provision (the ledger's matches that carry the same
     action) and changed their conditions on the way."""
     ledger, index = context.ledger, context.sentences
     for match in ledger.matches:
         old, new = ledger.old[match.old], ledger.new[match.new]
-        if (old.sentence, new.sentence) in compared or not same_action(match):
+        if (old.sentence, new.sentence) in context.matched_pairs or not same_action(match):
             continue
         before, after = context.old_by_id[old.provision], context.new_by_id[new.provision]
         if not (before.binding and after.binding):
