@@ -30,6 +30,7 @@ from numpy.typing import NDArray
 if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
+from cop_diff.assignment import best_pairing
 from cop_diff.model import Alignment, Outline, Provision, Relation
 from cop_diff.tfidf import TfIdf, cosine
 from cop_diff.words import tokens
@@ -265,15 +266,8 @@ def _label_matrix(before: list[Provision], after: list[Provision]) -> NDArray[np
 
 def _assign(scores: NDArray[np.float64], threshold: float) -> list[tuple[int, int, float]]:
     """Pairs (row, col, score) of the assignment with the highest total score."""
-    if scores.size == 0:
-        return []
-    from scipy.optimize import linear_sum_assignment
-
-    rows, cols = linear_sum_assignment(scores, maximize=True)
     return [
-        (int(r), int(c), float(scores[r, c]))
-        for r, c in zip(rows, cols, strict=True)
-        if scores[r, c] >= threshold
+        (r, c, float(scores[r, c])) for r, c in best_pairing(scores) if scores[r, c] >= threshold
     ]
 
 
@@ -767,23 +761,15 @@ def _containing(
     total = sum(weights.values())
     if len(weights) < MIN_CONTAINED_WORDS:
         return None  # too short to say where its words went
-    eligible = {
-        c
-        for c in candidates
-        if group_of(other.provisions[c]) == group and _may_hold(other, c, weights)
-    }
-    # Through the inverted index: each word visits only the provisions that hold it.
-    held: dict[int, float] = {}
-    word_postings = postings.subtree if group == "container" else postings.own
-    for word, weight in weights.items():
-        for c in word_postings.get(word, ()):
-            if c in eligible:
-                held[c] = held.get(c, 0.0) + weight
+    shares = postings.held(weights, container=group == "container") / total
     best: tuple[int, float] | None = None
-    for c in sorted(held):
-        share = held[c] / total
-        if share >= settings.containment_threshold and (best is None or share > best[1]):
-            best = (c, share)
+    for c in np.flatnonzero(shares >= settings.containment_threshold):
+        share = float(shares[c])
+        if best is not None and share <= best[1]:
+            continue
+        eligible = c in candidates and group_of(other.provisions[c]) == group
+        if eligible and _may_hold(other, int(c), weights):
+            best = (int(c), share)
     return best
 
 
@@ -809,19 +795,39 @@ def _may_hold(side: _Side, index: int, weights: dict[str, float]) -> bool:
 
 @dataclass(frozen=True)
 class _Postings:
-    """Word -> the provisions of one side that hold it (own text, or with descendants)."""
+    """Which provisions of one side hold which words (own text, or with descendants), as
+    sparse provision-by-word matrices: the words a provision shares with each other
+    provision, weighted, are one product."""
 
-    own: dict[str, list[int]]
-    subtree: dict[str, list[int]]
+    vocabulary: dict[str, int]
+    own: csr_matrix
+    subtree: csr_matrix
 
     @classmethod
     def of(cls, side: _Side) -> _Postings:
-        return cls(_invert(side.own_words), _invert(side.subtree_words))
+        vocabulary: dict[str, int] = {}
+        for present in (*side.own_words, *side.subtree_words):
+            for word in sorted(present):
+                vocabulary.setdefault(word, len(vocabulary))
+        return cls(
+            vocabulary,
+            _incidence(side.own_words, vocabulary),
+            _incidence(side.subtree_words, vocabulary),
+        )
+
+    def held(self, weights: dict[str, float], *, container: bool) -> NDArray[np.float64]:
+        """For each provision, the summed weight of the given words it holds."""
+        vector = np.zeros(len(self.vocabulary))
+        for word, weight in weights.items():
+            column = self.vocabulary.get(word)
+            if column is not None:
+                vector[column] = weight
+        return np.asarray((self.subtree if container else self.own) @ vector)
 
 
-def _invert(words: tuple[frozenset[str], ...]) -> dict[str, list[int]]:
-    postings: dict[str, list[int]] = {}
-    for index, present in enumerate(words):
-        for word in present:
-            postings.setdefault(word, []).append(index)
-    return postings
+def _incidence(words: tuple[frozenset[str], ...], vocabulary: dict[str, int]) -> csr_matrix:
+    from scipy.sparse import csr_matrix
+
+    rows = [index for index, present in enumerate(words) for _ in present]
+    columns = [vocabulary[word] for present in words for word in present]
+    return csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(words), len(vocabulary)))

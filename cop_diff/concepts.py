@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from cop_diff.lexical import gives_examples
 from cop_diff.lexicon import Lexicon
 from cop_diff.model import Concept, ConceptPlace, Outline, Provision
 from cop_diff.sentences import SentenceIndex
@@ -130,7 +131,7 @@ def _level(provision: Provision, by_id: dict[str, Provision], lexicon: Lexicon) 
         if provision.kind != "list-item":
             return BINDING_TEXT
         lead = provision.lead_in or ""
-        return EXAMPLE_ITEM if lexicon.example_leads.search(lead) else BINDING_ITEM
+        return EXAMPLE_ITEM if gives_examples(lead, lexicon) else BINDING_ITEM
     kinds = {provision.kind, *(a.kind for a in ancestors if not a.binding)}
     # Only what the draft offers for consideration ranks above a recital or a box: a list
     # whose heading or lead-in says so.

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from cop_diff.lexical import MEMO, modals
+from cop_diff.lexical import MEMO, gives_examples, modals
 from cop_diff.lexicon import Lexicon
 from cop_diff.model import Condition, Duty, DutyMatch, Outline, Provision, Quantity, QuantityRole
 from cop_diff.sentences import SentenceIndex, split_sentences
@@ -37,6 +37,9 @@ ACTION_KEPT = 0.5
 ACTION_OVERLAP = 0.25
 """Two duties one of whose actions holds the other's (a detail added or dropped) are one
 duty if each still carries this share of the other's action."""
+RESTATED = 0.7
+"""A duty holding this share of another duty's action of the same draft restates it: what
+carries the other carries it too."""
 CLAUSE_WORDS = 14
 """A condition runs to the next punctuation, but never longer than this many words."""
 KEY_LETTERS = 6
@@ -46,7 +49,8 @@ OPENER_REACH = 12
 CONTEXT_BEFORE = 60
 """Characters before a quantity read for its role ("within", "retain ... for")."""
 
-_CLAUSE_END = re.compile(r"[,;:.)\]]|\s[–—-]\s")
+_CLAUSE_END = re.compile(r"[,.](?!\d)|[;:)\]]|\s[–—-]\s")
+"""Where a clause ends; not at the point or comma inside a number ("0.5 %", "1,000")."""
 _OPENS_CLAUSE = re.compile(
     r"(?:^|[.!?,;(:—–]|\b(?:shall|must|will|should|may|to|and|or))\s*$", re.IGNORECASE
 )
@@ -253,7 +257,7 @@ def build_duties(
             if lead is None or introduced is None:
                 continue
             bearer, force, _, modal = introduced
-            if lexicon.example_leads.search(lead):
+            if gives_examples(lead, lexicon):
                 force = 1  # one example among others binds no one to it
             action, inherited = _action(text, lexicon, found), True
         duties.append(
@@ -279,11 +283,11 @@ def build_duties(
 # --- matching across drafts -------------------------------------------------------------
 
 
-def _share(words: list[str], other: set[str], idf: dict[str, float]) -> float:
-    total = sum(idf.get(w, 1.0) for w in set(words))
+def _share(words: set[str], other: set[str], idf: dict[str, float]) -> float:
+    total = sum(idf.get(w, 1.0) for w in words)
     if not total:
         return 1.0
-    return sum(idf.get(w, 1.0) for w in set(words) if w in other) / total
+    return sum(idf.get(w, 1.0) for w in words if w in other) / total
 
 
 def match_duties(
@@ -313,17 +317,39 @@ def match_duties(
         for theirs in (new_here, new_up):
             aligned |= mine[:, None] == theirs[None, :]
     score = similarity + ALIGNED_BONUS * aligned
-    pairs = {(int(r), int(np.argmax(score[r]))) for r in range(len(old))}
-    pairs |= {(int(np.argmax(score[:, c])), int(c)) for c in range(len(new))}
-    words = [stems(d.action, index.lexicon.stemmer) for d in old]
-    new_words = [stems(d.action, index.lexicon.stemmer) for d in new]
+    best_new = np.argmax(score, axis=1)
+    best_old = np.argmax(score, axis=0)
+    pairs = {(r, int(c)) for r, c in enumerate(best_new)}
+    pairs |= {(int(r), c) for c, r in enumerate(best_old)}
+    words = [set(stems(d.action, index.lexicon.stemmer)) for d in old]
+    new_words = [set(stems(d.action, index.lexicon.stemmer)) for d in new]
+
+    def carried(mine: set[str], theirs: set[str], claimant: set[str] | None) -> float:
+        """Share of ``mine`` in ``theirs``; where ``theirs`` continues another duty
+        (``claimant``) better than this one, only what it holds beyond the claimant counts,
+        unless ``mine`` restated the claimant."""
+        if claimant is None or _share(mine, claimant, index.idf) >= RESTATED:
+            return _share(mine, theirs, index.idf)
+        return _share(mine, theirs - claimant, index.idf)
+
+    def claimant(pool: list[set[str]], best: int, here: int, beaten: bool) -> set[str] | None:
+        return pool[best] if best != here and beaten else None
+
     matches = [
         DutyMatch(
             old=r,
             new=c,
             similarity=float(similarity[r, c]),
-            kept=_share(words[r], set(new_words[c]), index.idf),
-            gained=_share(new_words[c], set(words[r]), index.idf),
+            kept=carried(
+                words[r],
+                new_words[c],
+                claimant(words, int(best_old[c]), r, score[best_old[c], c] > score[r, c]),
+            ),
+            gained=carried(
+                new_words[c],
+                words[r],
+                claimant(new_words, int(best_new[r]), c, score[r, best_new[r]] > score[r, c]),
+            ),
             aligned=bool(aligned[r, c]),
         )
         for r, c in sorted(pairs)

@@ -16,6 +16,16 @@ WEAK_VERB_REACH = 4
 STRENGTH_NAMES = {3: "a duty", 2: "an expectation", 1: "a permission", 0: "a plain description"}
 
 
+_PARENTHESIS = re.compile(r"\([^()]*\)")
+
+
+def gives_examples(lead: str, lexicon: Lexicon) -> re.Match[str] | None:
+    """The words that introduce a list as examples ("such as:"), if its lead-in has them
+    outside parentheses: "During training (such as fine-tuning), Signatories shall:"
+    introduces duties."""
+    return lexicon.example_leads.search(_PARENTHESIS.sub(" ", lead))
+
+
 @dataclass(frozen=True)
 class Modal:
     start: int

@@ -31,6 +31,8 @@ class Lexicon:
     """Snowball stemmer name ("english", "french", "german", ...)."""
     modals: tuple[tuple[int, re.Pattern[str]], ...]
     """(strength, pattern), strongest first: 3 duty, 2 expectation, 1 permission."""
+    any_modal: re.Pattern[str]
+    """Every modal phrase of any strength, in one pattern."""
     weak_verbs: re.Pattern[str]
     descriptive: re.Pattern[str]
     duty_bearers: re.Pattern[str]
@@ -50,10 +52,14 @@ class Lexicon:
     limiting: re.Pattern[str]
     purpose_openers: re.Pattern[str]
     relief: re.Pattern[str]
+    """Phrases that lighten a duty: alternatives, presumptions, delays, exemptions."""
     stop_words: frozenset[str]
     for_consideration: re.Pattern[str]
     """How a non-binding list is offered for consideration (heading or lead-in)."""
-    """Phrases that lighten a duty: alternatives, presumptions, delays, exemptions."""
+    narrowed_bearers: re.Pattern[str]
+    provision_citations: re.Pattern[str]
+    """A citation of one article of a legal act ("Article 53(2)")."""
+    """Words before a modal that bind only some of the duty bearers ("Only large ...")."""
     wide_scope: frozenset[str]
     narrow_scope: frozenset[str]
     references: tuple[re.Pattern[str], ...]
@@ -133,6 +139,7 @@ def _build(data: dict[str, Any]) -> Lexicon:
         language=str(data.get("language", "en")),
         stemmer=str(data.get("stemmer", "english")),
         modals=modals,
+        any_modal=_compile([p for patterns in data["modals"].values() for p in patterns]),
         weak_verbs=_compile(data["weak_verbs"]),
         descriptive=_compile(data.get("descriptive", ["(?!x)x"])),
         duty_bearers=_compile(data.get("duty_bearers", ["\\w+"])),
@@ -149,6 +156,8 @@ def _build(data: dict[str, Any]) -> Lexicon:
         relief=_compile(data.get("relief", ["(?!x)x"])),
         stop_words=frozenset(w.lower() for w in data.get("stop_words", [])),
         for_consideration=_compile(data.get("for_consideration", ["(?!x)x"])),
+        narrowed_bearers=_compile(data.get("narrowed_bearers", ["(?!x)x"])),
+        provision_citations=_compile(data.get("provision_citations", ["(?!x)x"])),
         wide_scope=frozenset(w.lower() for w in data["scope"]["wide"]),
         narrow_scope=frozenset(w.lower() for w in data["scope"]["narrow"]),
         references=tuple(re.compile(p) for p in data["references"]["patterns"]),

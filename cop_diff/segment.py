@@ -30,6 +30,8 @@ BOX_KINDS: dict[BoxKind, str] = {
     "box": "box",
 }
 NON_BINDING_KINDS = frozenset(BOX_KINDS.values()) | {"overview", "recital"}
+OPERATIVE_KINDS = frozenset({"commitment", "measure", "sub-measure"})
+"""Kinds whose title ("Measure 4. Summary of results") never makes them non-binding."""
 
 _PROVISION_REFERENCE = re.compile(
     r"\b(Commitment|Measure|Sub-Measure|Article|Appendix)s?\s+((?:[IVX]{1,4}\.)?\d+(?:\.\d+)*)"
@@ -454,6 +456,8 @@ def _binding(
 ) -> bool:
     if in_overview or kind in NON_BINDING_KINDS:
         return False
+    if node.level is not None and node.level.binding and kind in OPERATIVE_KINDS:
+        return True  # a numbered commitment or measure binds, whatever its title says
     if node.heading and vocabulary.is_non_binding(node.heading):
         return False
     if node.kind == "list-item" and vocabulary.is_non_binding_item(" ".join(node.texts)):

@@ -79,9 +79,7 @@ class SentenceIndex:
     def _words(self, text: str) -> list[str]:
         """Stems of the sentence without its modal verbs: "shall draw up" and "commit to
         drawing up" are one sentence whose force changed, which the modal rule reports."""
-        for _, pattern in self.lexicon.modals:
-            text = pattern.sub(" ", text)
-        return stems(text, self.lexicon.stemmer)
+        return stems(self.lexicon.any_modal.sub(" ", text), self.lexicon.stemmer)
 
     def _similarities(self, vectoriser: TfIdf) -> NDArray[np.float64]:
         """TF-IDF cosine of every old sentence with every new one."""

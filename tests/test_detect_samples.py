@@ -27,7 +27,6 @@ V1_TO_V2 = {
 V2_TO_V3 = {
     "weakening": {
         ("list-item-demoted", "Appendix 1.3"),  # W6: noise moved to "for consideration"
-        ("reference-relegated", "Recital (e)"),  # W9: the Regulation cited only in a recital
         ("qualifier-added", "Measure II.4.3"),  # W8: "to the extent feasible"
         ("modal-weakened", "Measure II.6.3"),  # W7: commit to -> are encouraged to
     },
@@ -65,6 +64,16 @@ def test_answer_key(old: str, new: str, key: dict[str, set[tuple[str, str | None
     """Everything reported is in the key (no false alarm, the KPI-box trap included) and
     the key's changes are reported, but for those the detectors only call possible."""
     assert reported(old, new) == key
+
+
+def test_citation_moved_to_a_recital_while_the_duty_stays_is_worth_a_look() -> None:
+    """W9: only the citation left Measure II.3.2; its duty did not, and the Regulation
+    applies either way."""
+    result = compare_files(DRAFTS / "sample-v2.pdf", DRAFTS / "sample-v3.pdf")
+    relegated = [f for f in result.findings if f.rule == "reference-relegated"]
+    assert [(f.old, f.leaning, f.tier) for f in relegated] == [
+        ("measure-4.2", "weakening", "worth-a-look")
+    ]
 
 
 def test_removed_measures_lean_weaker_worth_a_look() -> None:

@@ -32,6 +32,11 @@ LEXICON = load_lexicon()
         ("Signatories shall use best efforts to log it.", ["best efforts"]),
         # A relative clause is not a condition.
         ("Signatories shall list the cases where the link failed.", []),
+        # A number does not end the clause at its decimal point or thousands comma.
+        (
+            "Signatories shall report if more than 0.5 % of 1,000 flights fail.",
+            ["if more than 0.5 % of 1,000 flights fail"],
+        ),
     ],
 )
 def test_conditions_are_known_by_their_form(text: str, phrases: list[str]) -> None:

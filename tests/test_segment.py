@@ -123,6 +123,30 @@ def test_measure_profile_detected_for_first_draft_numbering() -> None:
     assert sub.kind == "sub-measure" and sub.parent == find(outline, "Measure 2").id
 
 
+def test_measure_profile_nests_numbered_appendices() -> None:
+    outline = outline_of(
+        heading("Measure 1. Documentation", 2),
+        para("Signatories will document."),
+        heading("Appendix 1. Taxonomy", 2),
+        heading("Appendix 1.1 Selected widgets", 3),
+        item("round widgets;"),
+    )
+    appendix = find(outline, "Appendix 1.1")
+    assert appendix.kind == "appendix" and appendix.parent == find(outline, "Appendix 1").id
+
+
+def test_a_measure_titled_like_a_summary_still_binds() -> None:
+    outline = outline_of(
+        heading("Measure 1. Documentation", 2),
+        heading("Sub-Measure 1.1. Summary of test results", 3),
+        para("Signatories shall publish a summary of their test results."),
+        heading("Explanation of changes", 3),
+        para("We merged two measures."),
+    )
+    assert find(outline, "Sub-Measure 1.1").binding
+    assert not find(outline, "Explanation of changes").binding
+
+
 def test_eu_act_profile_articles_bind_by_default() -> None:
     outline = outline_of(
         heading("CHAPTER I General provisions", 1),

@@ -15,6 +15,7 @@ from typing import Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from cop_diff.assignment import best_pairing
 from cop_diff.concepts import ConceptLedger, build_concepts
 from cop_diff.diff import word_diff
 from cop_diff.ledger import Ledger, build_ledger
@@ -253,13 +254,9 @@ def assign(scores: NDArray[np.float64], *, flip: bool) -> list[tuple[int, int]]:
     Ties can be broken either way; solving in one fixed orientation (``flip`` says the
     drafts came in the other one) breaks them alike whichever draft is called old.
     """
-    from scipy.optimize import linear_sum_assignment
-
     if flip:
-        cols, rows = linear_sum_assignment(scores.T, maximize=True)
-    else:
-        rows, cols = linear_sum_assignment(scores, maximize=True)
-    return [(int(r), int(c)) for r, c in zip(rows, cols, strict=True)]
+        return [(r, c) for c, r in best_pairing(scores.T)]
+    return best_pairing(scores)
 
 
 def _pair_sentences(

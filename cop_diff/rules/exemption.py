@@ -17,8 +17,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterator
+from functools import lru_cache
 
-from cop_diff.lexical import duty, phrases, strength
+from cop_diff.lexical import MEMO, duty, phrases, strength
+from cop_diff.lexicon import Lexicon
 from cop_diff.model import Finding
 from cop_diff.rules.base import (
     SENTENCE_ELSEWHERE,
@@ -37,18 +39,25 @@ TRADE_OFF = 0.6
 """A carve-out added to a duty that became stronger leans weaker only on balance."""
 NEW_SENTENCE = 0.55
 """A whole new sentence with an exception marker may restate an old limit: doubtful."""
+CITES_LAW = 0.65
+"""At most this sure of an exception whose sentence cites an article of a legal act: it may
+restate the law's own exception ("... do not apply to models meeting Article 53(2))."""
 KINDS = ("exemption-added", "exemption-removed")
 
 
 def markers(text: str, context: RuleContext) -> Counter[str]:
     """Exemption and relief markers in a sentence, and the classes it carves out if it
     has any."""
-    lexicon = context.lexicon
-    found = Counter(
+    return Counter(_markers(text, context.lexicon))
+
+
+@lru_cache(maxsize=MEMO)
+def _markers(text: str, lexicon: Lexicon) -> tuple[str, ...]:
+    found = tuple(
         map(_spelling, (*phrases(lexicon.exemptions, text), *phrases(lexicon.relief, text)))
     )
     if found:
-        found.update(map(_spelling, phrases(lexicon.exempt_classes, text)))
+        found += tuple(map(_spelling, phrases(lexicon.exempt_classes, text)))
     return found
 
 
@@ -145,10 +154,15 @@ def _report(
         confidence = max(confidence, CLASS_NAMED)
     if trade_off:
         confidence = min(confidence, TRADE_OFF)
+    citation = context.lexicon.provision_citations.search(text)
+    if citation:
+        confidence = min(confidence, CITES_LAW)
     marker = sorted(found)[0]
     at = text.lower().find(marker)
     span = window(text, at, at + len(marker)) if at >= 0 else quote(text, 20)
     named = ", ".join(f'"{m}"' for m in sorted(found))
+    if citation:
+        named += f"; it cites {' '.join(citation.group(0).split())}, and may restate the law"
     if isinstance(pair, ProvisionPair):
         what = name(pair.new, context.new_by_id)
     elif pair[1] is not None:

@@ -18,7 +18,7 @@ from collections.abc import Iterator
 
 import numpy as np
 
-from cop_diff.lexical import duty
+from cop_diff.lexical import duty, gives_examples
 from cop_diff.model import Finding, ListDiff, Provision
 from cop_diff.rules.base import (
     KEPT_CONTENT,
@@ -53,9 +53,9 @@ rewritten or moved out of the text: one finding for the list, not one per item."
 
 
 WHOLE_LIST_GONE = 0.75
+"""Confidence that a duty-bearing list whose every item went nowhere lost its duties."""
 RESTATED = 0.8
 """An item whose words the other draft's sentence holds this share of is restated there."""
-"""Confidence that a duty-bearing list whose every item went nowhere lost its duties."""
 
 
 def _wholesale(items: list[str], size: int) -> bool:
@@ -235,7 +235,7 @@ def _lead_in(item: Provision) -> str | None:
 def _examples(context: RuleContext, item: Provision) -> re.Match[str] | None:
     """The marker if the item's list is introduced as examples ("such as:")."""
     lead = _lead_in(item)
-    return context.lexicon.example_leads.search(lead) if lead is not None else None
+    return gives_examples(lead, context.lexicon) if lead is not None else None
 
 
 def _item_binds(context: RuleContext, item: Provision) -> bool:
@@ -374,6 +374,8 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             demoted = binds_before
             if context.lexicon.descriptive.search((before if demoted else after).text):
                 continue  # a saving clause or a description binds nobody wherever it sits
+            if any(p.text.rstrip().endswith("?") for p in (before, after)):
+                continue  # a question put to readers is answered, not promoted or demoted
             target = context.new_by_id.get(after.parent or "")
             where = name(target, context.new_by_id) if target else "another list"
             heading = f" ({target.heading})" if target is not None and target.heading else ""

@@ -42,6 +42,10 @@ LOOSE = 0.4
 UNCLEAR = 0.5
 """The confidence of a duty that lost its counterpart while something loosely like it
 remains: it leans, but is a "Possibly" finding, not a confident one."""
+QUALIFIED = 0.65
+"""At most this sure of a duty that holds only under a condition, with an effort hedge or
+for some of its bearers: such a sentence is as often a fallback, an alternative or a
+scope limit on other duties as a duty of its own, so its direction is in doubt."""
 
 
 def _kept_elsewhere(context: RuleContext, side: str, at: int) -> float:
@@ -114,6 +118,9 @@ def _one(
     else:
         kind = KINDS[0] if removed else KINDS[1]
         tail = " is gone." if removed else " is new."
+    confidence = _confidence(context, side, at) if clear or moved else UNCLEAR
+    if _qualified(context, side, at, sentence):
+        confidence = min(confidence, QUALIFIED)
     # Not clearly gone: a "Possibly" finding (see rules.REPORT_CONFIDENCE) that still leans.
     yield finding(
         context,
@@ -123,7 +130,18 @@ def _one(
         sentence if removed else "",
         "" if removed else sentence,
         f'{what} {"lost" if removed else "gained"} a duty: "{quote(sentence)}"{tail}',
-        _confidence(context, side, at) if clear or moved else UNCLEAR,
+        confidence,
+    )
+
+
+def _qualified(context: RuleContext, side: str, at: int, sentence: str) -> bool:
+    """Whether a duty holds only under a condition or hedge, or binds only some bearers."""
+    position = context.ledger.at(side, at)
+    if position is not None and context.ledger.duty(side, position).conditions:
+        return True
+    modal = duty(sentence, context.lexicon)
+    return modal is not None and bool(
+        context.lexicon.narrowed_bearers.search(sentence[: modal.start])
     )
 
 

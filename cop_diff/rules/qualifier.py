@@ -36,6 +36,9 @@ SAME_CONDITION = 0.5
 """Two conditions sharing this share of their telling words are one, reworded."""
 UNSURE = 0.45
 """A condition on a sentence that is not a duty in both drafts: the net change is unclear."""
+NEARBY = 0.6
+"""At most this sure of a condition lost (or gained) by a sentence whose neighbour in the
+other draft has a condition opening the same way: it may have moved there, reworded."""
 KINDS = ("qualifier-added", "qualifier-removed")
 
 
@@ -52,11 +55,32 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             likeness = context.ledger.likeness(
                 sentences.old_index, sentences.new_index, sentences.similarity
             )
+            nearby = (
+                _openers_near(context, "old", sentences.old_index),
+                _openers_near(context, "new", sentences.new_index),
+            )
             yield from _compare(
                 context, pair, (sentences.old, sentences.new), (before_all, after_all),
-                edit_confidence(likeness),
+                edit_confidence(likeness), nearby,
             )  # fmt: skip
     yield from _across(context)
+
+
+def _openers_near(context: RuleContext, side: str, at: int) -> frozenset[str]:
+    """How the conditions of the sentences next to one in its provision open ("if"): a
+    sentence split in two often carries its condition into the next one, reworded."""
+    pool = context.sentences.old if side == "old" else context.sentences.new
+    here = pool[at].provision
+    return frozenset(
+        _opener(condition)
+        for near in (at - 1, at + 1)
+        if 0 <= near < len(pool) and pool[near].provision == here
+        for condition in conditions(pool[near].text, context.lexicon)
+    )
+
+
+def _opener(condition: Condition) -> str:
+    return condition.phrase.split(maxsplit=1)[0].lower()
 
 
 def _across(context: RuleContext) -> Iterator[Finding]:
@@ -86,18 +110,28 @@ def _compare(
     texts: tuple[str, str],
     provisions: tuple[tuple[Condition, ...], tuple[Condition, ...]],
     confidence: float,
+    nearby: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
 ) -> Iterator[Finding]:
-    """Conditions one sentence of a duty gained or lost, against all its provision had."""
+    """Conditions one sentence of a duty gained or lost, against all its provision had;
+    ``nearby``: how the conditions next to each sentence open, where it has neighbours."""
     old_text, new_text = texts
     old_level = strength(old_text, context.lexicon)
     new_level = strength(new_text, context.lexicon)
     before, after = conditions(old_text, context.lexicon), conditions(new_text, context.lexicon)
+
+    def sure(condition: Condition, other_side: frozenset[str]) -> float:
+        return min(confidence, NEARBY) if _opener(condition) in other_side else confidence
+
     if new_level <= old_level:  # a condition on a duty that got stronger is a trade-off
         for condition in _new(after, provisions[0]):
-            yield _report(context, pair, new_text, old_text, condition, True, confidence)
+            yield _report(
+                context, pair, new_text, old_text, condition, True, sure(condition, nearby[0])
+            )
     if new_level >= old_level:
         for condition in _new(before, provisions[1]):
-            yield _report(context, pair, old_text, new_text, condition, False, confidence)
+            yield _report(
+                context, pair, old_text, new_text, condition, False, sure(condition, nearby[1])
+            )
 
 
 def _new(these: tuple[Condition, ...], others: tuple[Condition, ...]) -> list[Condition]:

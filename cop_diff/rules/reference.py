@@ -22,10 +22,12 @@ from cop_diff.rules.base import RuleContext, finding, name, quote, window
 CODE = "R01"
 KINDS = ("reference-removed", "reference-relegated", "reference-added", "reference-promoted")
 MOVED = 0.8
-"""An instrument that left binding text for a recital (or the reverse): the text says so."""
+"""An instrument that left binding text for a recital (or the reverse) with the duty that
+cited it: the text says so."""
 CITATION_ALONE = 0.65
-"""A citation simply new or gone changes little by itself: the law applies either way,
-and a duty that went with it is reported on its own. Worth a look."""
+"""A citation simply new or gone, or moved while the duty citing it stays, changes little
+by itself: the law applies either way, and a duty that went with it is reported on its
+own. Worth a look."""
 
 
 RECITAL_KINDS = ("recital", "recital-box")
@@ -64,7 +66,9 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             f"{_cited_as(provision, instrument, context)}, cited in "
             f"{name(provision, context.old_by_id)}, is no longer cited in "
             "any binding text" + ("; only recitals or boxes mention it." if relegated else "."),
-            MOVED if relegated else CITATION_ALONE,
+            MOVED
+            if relegated and not _duty_kept(context, "old", provision, instrument)
+            else CITATION_ALONE,
         )
     origins = {new: old for old, new in context.counterparts.items()}
     for instrument, new_id in sorted(new_binding.items()):
@@ -82,8 +86,29 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             f"{_cited_as(provision, instrument, context)} is now cited in binding text "
             f"({name(provision, context.new_by_id)})"
             + (", not only in recitals or boxes." if promoted else "."),
-            MOVED if promoted else CITATION_ALONE,
+            MOVED
+            if promoted and not _duty_kept(context, "new", provision, instrument)
+            else CITATION_ALONE,
         )
+
+
+def _duty_kept(context: RuleContext, side: str, provision: Provision, instrument: str) -> bool:
+    """Whether the duty of the sentence citing the instrument is in the other draft as
+    well, as strongly: then only the citation moved, and the law applies either way."""
+    pool = context.sentences.old if side == "old" else context.sentences.new
+    ledger = context.ledger
+    cited = _cited_as(provision, instrument, context)
+    for at in context.sentences.of(side, provision.id):
+        position = ledger.at(side, at)
+        if position is None or cited not in pool[at].text:
+            continue
+        match = ledger.kept(side, position)
+        if (
+            match is not None
+            and ledger.across(side, match).force >= ledger.duty(side, position).force
+        ):
+            return True
+    return False
 
 
 def _cited_as(provision: Provision, instrument: str, context: RuleContext) -> str:
