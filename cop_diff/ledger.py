@@ -22,7 +22,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from cop_diff.lexical import MEMO, gives_examples, modals
+from cop_diff.lexical import MEMO, gives_examples, modals, phrases
 from cop_diff.lexicon import Lexicon
 from cop_diff.model import Condition, Duty, DutyMatch, Outline, Provision, Quantity, QuantityRole
 from cop_diff.sentences import SentenceIndex, split_sentences
@@ -270,9 +270,7 @@ def build_duties(
                 modal=modal,
                 action=action,
                 conditions=found,
-                relief=tuple(
-                    " ".join(m.group(0).lower().split()) for m in lexicon.relief.finditer(text)
-                ),
+                relief=phrases(lexicon.relief, text),
                 quantities=quantities(text, lexicon),
                 inherited=inherited,
             )

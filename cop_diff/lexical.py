@@ -47,7 +47,8 @@ def modals(text: str, lexicon: Lexicon) -> tuple[Modal, ...]:
             if any(s < match.end() and match.start() < e for s, e in taken):
                 continue  # "is not required to" is not also "required to"
             taken.append(match.span())
-            following = " ".join(text[match.end() :].split()[:WEAK_VERB_REACH])
+            # Only the next few words matter; splitting the whole rest of a long text did not.
+            following = " ".join(text[match.end() : match.end() + 200].split()[:WEAK_VERB_REACH])
             weak = _weak_verb(following, lexicon) if strength > 1 else None
             phrase = f"{match.group(0)} … {weak}" if weak else match.group(0)
             found.append(Modal(match.start(), match.end(), phrase, 1 if weak else strength))

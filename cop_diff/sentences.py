@@ -113,6 +113,13 @@ class SentenceIndex:
     def of(self, side: str, provision: str) -> list[int]:
         return self.by_provision.get((side, provision), [])
 
+    def texts(self, side: str, provision: str) -> list[str]:
+        """The sentences of one provision's own text: reading them one by one reuses
+        what the detectors memoised for each, where the provision's whole text would be
+        read afresh."""
+        pool = self.old if side == "old" else self.new
+        return [pool[at].text for at in self.of(side, provision)]
+
     def elsewhere(
         self,
         side: str,

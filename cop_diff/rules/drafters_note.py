@@ -17,7 +17,9 @@ Not weakening:  note "we removed the KPIs since they could be gamed" (no duty na
 from __future__ import annotations
 
 from collections.abc import Iterator
+from functools import lru_cache
 
+from cop_diff.lexical import MEMO
 from cop_diff.model import Finding, Outline
 from cop_diff.rules.base import RuleContext, finding, name, window
 from cop_diff.words import stems
@@ -59,10 +61,16 @@ def _best(
             if not provision.binding:
                 continue
             for sentence in provision.text.replace("\n", " ").split(". "):
-                share = len(words & set(stems(sentence, language))) / len(words)
+                share = len(words & _stem_set(sentence, language)) / len(words)
                 if share > best[2]:
                     best = (provision.id, sentence, share)
     return best
+
+
+@lru_cache(maxsize=MEMO)
+def _stem_set(sentence: str, language: str) -> frozenset[str]:
+    """A sentence's stems: each note is looked for in the whole other draft, twice."""
+    return frozenset(stems(sentence, language))
 
 
 def _evidence(sentence: str, duty: str) -> str:

@@ -71,12 +71,15 @@ def detect(context: RuleContext) -> Iterator[Finding]:
     for pair in context.pairs:
         if not (pair.old.binding and pair.new.binding):
             continue
+        old_sentences = index.texts("old", pair.old.id)
+        new_sentences = index.texts("new", pair.new.id)
         # A carve-out the provision already made elsewhere is not a new one.
-        old_all, new_all = markers(pair.old.text, context), markers(pair.new.text, context)
+        old_all = sum((markers(text, context) for text in old_sentences), Counter())
+        new_all = sum((markers(text, context) for text in new_sentences), Counter())
         # A carve-out that comes with a duty made stronger (an encouragement turned into a
         # commitment, with SMEs left out) is a trade-off, not a clear weakening.
-        old_level = strength(pair.old.text, context.lexicon)
-        new_level = strength(pair.new.text, context.lexicon)
+        old_level = max((strength(text, context.lexicon) for text in old_sentences), default=0)
+        new_level = max((strength(text, context.lexicon) for text in new_sentences), default=0)
         for sentences in pair.matched:
             confidence = edit_confidence(sentences.similarity)
             gained = markers(sentences.new, context) - markers(sentences.old, context) - old_all

@@ -43,14 +43,13 @@ KINDS = ("qualifier-added", "qualifier-removed")
 
 
 def detect(context: RuleContext) -> Iterator[Finding]:
-    lexicon = context.lexicon
     for pair in context.pairs:
         if not (pair.old.binding and pair.new.binding):
             continue
         # A condition the provision already had somewhere ("proportional to" reworded as
         # "proportionate to", or moved to another sentence) is not a new one.
-        before_all = conditions(pair.old.text, lexicon)
-        after_all = conditions(pair.new.text, lexicon)
+        before_all = _conditions_of(context, "old", pair.old.id)
+        after_all = _conditions_of(context, "new", pair.new.id)
         for sentences in pair.matched:
             likeness = context.ledger.likeness(
                 sentences.old_index, sentences.new_index, sentences.similarity
@@ -64,6 +63,15 @@ def detect(context: RuleContext) -> Iterator[Finding]:
                 edit_confidence(likeness), nearby,
             )  # fmt: skip
     yield from _across(context)
+
+
+def _conditions_of(context: RuleContext, side: str, provision: str) -> tuple[Condition, ...]:
+    """Every condition of a provision's own text, sentence by sentence."""
+    return tuple(
+        condition
+        for text in context.sentences.texts(side, provision)
+        for condition in conditions(text, context.lexicon)
+    )
 
 
 def _openers_near(context: RuleContext, side: str, at: int) -> frozenset[str]:
@@ -94,12 +102,11 @@ def _across(context: RuleContext) -> Iterator[Finding]:
         before, after = context.old_by_id[old.provision], context.new_by_id[new.provision]
         if not (before.binding and after.binding):
             continue
-        lexicon = context.lexicon
         yield from _compare(
             context,
             (before.id, after.id),
             (index.old[old.sentence].text, index.new[new.sentence].text),
-            (conditions(before.text, lexicon), conditions(after.text, lexicon)),
+            (_conditions_of(context, "old", before.id), _conditions_of(context, "new", after.id)),
             edit_confidence(match.likeness) * ACROSS,
         )
 
