@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from cop_diff.ledger import conditions, same_action
+from cop_diff.ledger import KEY_LETTERS, conditions, same_action
 from cop_diff.lexical import strength
 from cop_diff.model import Condition, Finding
 from cop_diff.rules.base import (
@@ -28,6 +28,7 @@ from cop_diff.rules.base import (
     name,
     window,
 )
+from cop_diff.words import stems
 
 CODE = "Q01"
 ACROSS = 0.85
@@ -39,6 +40,11 @@ UNSURE = 0.45
 NEARBY = 0.6
 """At most this sure of a condition lost (or gained) by a sentence whose neighbour in the
 other draft has a condition opening the same way: it may have moved there, reworded."""
+REPHRASED = 0.8
+"""A condition this share of whose telling words the other sentence holds was rephrased
+there (a relative clause, a subordinate one), not added or dropped..."""
+REPHRASED_WORDS = 3
+"""...if it has at least this many telling words."""
 KINDS = ("qualifier-added", "qualifier-removed")
 
 
@@ -131,14 +137,26 @@ def _compare(
 
     if new_level <= old_level:  # a condition on a duty that got stronger is a trade-off
         for condition in _new(after, provisions[0]):
-            yield _report(
-                context, pair, new_text, old_text, condition, True, sure(condition, nearby[0])
-            )
+            if not _said_before(condition, old_text, context):
+                yield _report(
+                    context, pair, new_text, old_text, condition, True, sure(condition, nearby[0])
+                )
     if new_level >= old_level:
         for condition in _new(before, provisions[1]):
-            yield _report(
-                context, pair, old_text, new_text, condition, False, sure(condition, nearby[1])
-            )
+            if not _said_before(condition, new_text, context):
+                yield _report(
+                    context, pair, old_text, new_text, condition, False, sure(condition, nearby[1])
+                )
+
+
+def _said_before(condition: Condition, other: str, context: RuleContext) -> bool:
+    """Whether the other sentence already says what a condition says, in another form ("a
+    dataset in which the risk exceeds 5 %" -> "any dataset if the risk is above 5 %"): a
+    condition of several telling words, nearly all of them in the other sentence."""
+    if len(set(condition.key)) < REPHRASED_WORDS or context.lexicon.hedges.search(condition.phrase):
+        return False  # a named hedge ("where applicable to ...") softens, whatever follows
+    others = {stem[:KEY_LETTERS] for stem in stems(other, context.lexicon.stemmer)}
+    return len(set(condition.key) & others) / len(set(condition.key)) >= REPHRASED
 
 
 def _new(these: tuple[Condition, ...], others: tuple[Condition, ...]) -> list[Condition]:
