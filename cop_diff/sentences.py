@@ -127,15 +127,19 @@ class SentenceIndex:
         *,
         binding: bool | None = None,
         taken: frozenset[int] = frozenset(),
+        claims: NDArray[np.float64] | None = None,
     ) -> float:
         """The best similarity of a sentence to any sentence of the other draft.
 
         ``taken`` sentences of the other draft already have their own counterpart, so
-        they cannot be where this one went.
+        they cannot be where this one went; nor can those whose ``claims`` (the
+        similarity to their own counterpart) is at least their similarity to this one.
         """
         line = self.similarity[index] if side == "old" else self.similarity[:, index]
         binds = self.binds["new" if side == "old" else "old"]
         mask = np.ones_like(binds) if binding is None else binds == binding
         if taken:
             mask[list(taken)] = False
+        if claims is not None:
+            mask &= claims < line
         return float(line[mask].max(initial=0.0)) if mask.any() else 0.0

@@ -30,6 +30,12 @@ LEXICON = load_lexicon()
         ("If asked, Signatories shall share the schedule.", ["If asked"]),
         # The named hedges are conditions too.
         ("Signatories shall use best efforts to log it.", ["best efforts"]),
+        # The bearer's own judgement sets the scope.
+        (
+            "Signatories shall publish the data after removing what they regard as sensitive.",
+            ["they regard as sensitive"],
+        ),
+        ("Signatories shall report incidents they deem serious.", ["they deem serious"]),
         # A relative clause is not a condition.
         ("Signatories shall list the cases where the link failed.", []),
         # A number does not end the clause at its decimal point or thousands comma.

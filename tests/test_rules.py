@@ -23,18 +23,21 @@ MIRROR = {
     "removed": "added",
     "narrowed": "widened",
     "demoted": "promoted",
-    "relegated": "promoted",
     "weakening": "strengthening",
 }
 MIRROR |= {b: a for a, b in MIRROR.items()}
-MIRROR["reference-removed"] = "reference-added"
-MIRROR["reference-added"] = "reference-removed"
+# A citation's mirror images have their own names.
+REFERENCE_MIRROR = {
+    "reference-removed": "reference-added",
+    "reference-relegated": "reference-promoted",
+}
+REFERENCE_MIRROR |= {b: a for a, b in REFERENCE_MIRROR.items()}
 
 
 def mirrored(expected: str) -> str:
     rule, _, direction = expected.partition(":")
-    if rule.startswith("reference-"):
-        rule = MIRROR.get(rule, rule)
+    if rule in REFERENCE_MIRROR:
+        rule = REFERENCE_MIRROR[rule]
     else:
         head, _, tail = rule.rpartition("-")
         rule = f"{head}-{MIRROR.get(tail, tail)}"

@@ -101,6 +101,9 @@ class RuleContext:
         ConceptLedger((), {}, ()),
     )
     """The terms each draft names, and where they stand (old, new)."""
+    claims: dict[str, NDArray[np.float64]] = field(default_factory=dict)
+    """Side -> for each sentence, its similarity to the sentence matched with it in the
+    aligned provision (-1 if none): how firmly it is another sentence's counterpart."""
     _subtree_cache: dict[str, dict[str, tuple[int, ...]]] = field(default_factory=dict)
     """Filled on first use by ``subtree_sentences``: a cache, not state the rules share."""
 
@@ -145,6 +148,7 @@ class RuleContext:
             matched_old=frozenset(m.old_index for p in pairs for m in p.matched),
             matched_new=frozenset(m.new_index for p in pairs for m in p.matched),
             matched_pairs=frozenset((m.old_index, m.new_index) for p in pairs for m in p.matched),
+            claims=_claims(pairs, sentences),
             ledger=ledger,
             concepts=(
                 build_concepts(old, "old", sentences, lexicon, _forces(ledger, "old")),
@@ -246,6 +250,17 @@ def _relation(alignment: tuple[Alignment, ...], old: str, new: str) -> str:
 def _trim(text: str) -> str:
     flat = " ".join(text.split())
     return flat if len(flat) <= RATIONALE_CHARS else flat[: RATIONALE_CHARS - 1] + "…"
+
+
+def _claims(
+    pairs: tuple[ProvisionPair, ...], index: SentenceIndex
+) -> dict[str, NDArray[np.float64]]:
+    claims = {"old": np.full(len(index.old), -1.0), "new": np.full(len(index.new), -1.0)}
+    for pair in pairs:
+        for matched in pair.matched:
+            claims["old"][matched.old_index] = matched.similarity
+            claims["new"][matched.new_index] = matched.similarity
+    return claims
 
 
 def assign(scores: NDArray[np.float64], *, flip: bool) -> list[tuple[int, int]]:

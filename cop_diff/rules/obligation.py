@@ -61,7 +61,9 @@ def _confidence(context: RuleContext, side: str, at: int) -> float:
     nearest binding sentence elsewhere is more than 0.19 alike was right only half the
     time (an elaboration of an old duty, a duty moved and reworded), so it stays below
     the bar of a finding."""
-    nearest = context.sentences.elsewhere(side, at, binding=True)
+    # A sentence that is firmly another one's counterpart is not where this one went.
+    claims = context.claims.get("new" if side == "old" else "old")
+    nearest = context.sentences.elsewhere(side, at, binding=True, claims=claims)
     return max(0.5, min(0.9, 1.08 - 2 * nearest))
 
 
