@@ -39,12 +39,14 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         what = name(pair.new, context.new_by_id)
         for sentences in pair.matched:
             reported: set[str] = set()  # one finding per kind and sentence
-            for deleted, inserted, old_span, new_span in changed_spans(sentences.ops):
+            spans = list(changed_spans(sentences.ops))
+            for deleted, inserted, old_span, new_span in [*spans, *_as_one(spans)]:
                 if hedges.search(deleted) or hedges.search(inserted):
                     continue
                 gone, came = set(tokens(deleted)), set(tokens(inserted))
                 if len(gone) > 6 or len(came) > 6:
                     continue  # a rewrite, not a change of scope
+                gone, came = gone - came, came - gone  # "all staff and agents" -> "staff"
                 narrowed = _narrows(gone, came, wide, narrow)
                 widened = _narrows(came, gone, wide, narrow)
                 if narrowed == widened:
@@ -55,6 +57,9 @@ def detect(context: RuleContext) -> Iterator[Finding]:
                 reported.add(kind)
                 direction: Direction = "weakening" if narrowed else "strengthening"
                 words = sorted((gone | came) & (wide | narrow))
+                classes = sorted((gone or came) - wide - narrow - FILLERS)
+                if classes and not (gone and came):  # classes dropped (or added) with "all"
+                    words.append(f"{'no longer' if narrowed else 'now also'}: {', '.join(classes)}")
                 yield finding(
                     context,
                     kind,
@@ -72,12 +77,25 @@ def detect(context: RuleContext) -> Iterator[Finding]:
 FILLERS = frozenset({"and", "or", "the", "a", "an", "of", "in", "particular"})
 
 
+def _as_one(spans: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
+    """A sentence's deletions together, where it only lost words: "all" and ", contractors
+    and agents" are two deletions of one list of classes."""
+    if len(spans) < 2 or any(inserted.strip() for _, inserted, _, _ in spans):
+        return []
+    deleted = " ".join(span[0] for span in spans)
+    return [(deleted, "", spans[0][2], spans[0][3])]
+
+
 def _narrows(gone: set[str], came: set[str], wide: frozenset[str], narrow: frozenset[str]) -> bool:
     """'all' -> 'relevant', or a narrowing word put before what the duty covers
     ('incidents' -> 'serious incidents'). A longer insertion that happens to contain such a
     word ('in response' -> 'in response to the serious incident') adds a complement, and a
-    wide quantifier simply dropped ('each test' -> 'tests') says too little to report.
+    wide quantifier simply dropped ('each test' -> 'tests') says too little to report;
+    dropped with some of the classes it covered ('all staff and agents' -> 'staff'), it
+    narrows.
     """
     if gone & wide and came & narrow:
         return True
+    if not came and gone & wide and gone - wide - narrow - FILLERS:
+        return True  # "all staff, contractors and agents" -> "staff": classes dropped
     return not gone and bool(came & narrow) and came <= narrow | FILLERS and len(came) <= 3
