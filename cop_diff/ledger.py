@@ -288,6 +288,20 @@ def _share(words: set[str], other: set[str], idf: dict[str, float]) -> float:
     return sum(idf.get(w, 1.0) for w in words if w in other) / total
 
 
+def _carried(
+    mine: set[str], theirs: set[str], claimant: set[str] | None, idf: dict[str, float]
+) -> float:
+    """Share of ``mine`` in ``theirs``; where ``theirs`` continues another duty of my draft
+    (``claimant``), only what it holds beyond the claimant counts, unless I restated it."""
+    if claimant is None or _share(mine, claimant, idf) >= RESTATED:
+        return _share(mine, theirs, idf)
+    return _share(mine, theirs - claimant, idf)
+
+
+def _words_of(pool: list[set[str]], position: int | None) -> set[str] | None:
+    return None if position is None else pool[position]
+
+
 def match_duties(
     old: tuple[Duty, ...],
     new: tuple[Duty, ...],
@@ -321,38 +335,26 @@ def match_duties(
     pairs |= {(int(r), c) for c, r in enumerate(best_old)}
     words = [set(stems(d.action, index.lexicon.stemmer)) for d in old]
     new_words = [set(stems(d.action, index.lexicon.stemmer)) for d in new]
-
-    def carried(mine: set[str], theirs: set[str], claimant: set[str] | None) -> float:
-        """Share of ``mine`` in ``theirs``; where ``theirs`` continues another duty
-        (``claimant``) better than this one, only what it holds beyond the claimant counts,
-        unless ``mine`` restated the claimant."""
-        if claimant is None or _share(mine, claimant, index.idf) >= RESTATED:
-            return _share(mine, theirs, index.idf)
-        return _share(mine, theirs - claimant, index.idf)
-
-    def claimant(pool: list[set[str]], best: int, here: int, beaten: bool) -> set[str] | None:
-        return pool[best] if best != here and beaten else None
-
-    matches = [
-        DutyMatch(
-            old=r,
-            new=c,
-            similarity=float(similarity[r, c]),
-            kept=carried(
-                words[r],
-                new_words[c],
-                claimant(words, int(best_old[c]), r, score[best_old[c], c] > score[r, c]),
-            ),
-            gained=carried(
-                new_words[c],
-                words[r],
-                claimant(new_words, int(best_new[r]), c, score[r, best_new[r]] > score[r, c]),
-            ),
-            aligned=bool(aligned[r, c]),
+    matches = []
+    for r, c in sorted(pairs):
+        if similarity[r, c] < MATCH_SIMILARITY:
+            continue
+        # The duty each one continues better, if not this one: what it holds only
+        # because it continues that duty does not keep this one.
+        old_claimant = int(best_old[c]) if score[best_old[c], c] > score[r, c] else None
+        new_claimant = int(best_new[r]) if score[r, best_new[r]] > score[r, c] else None
+        matches.append(
+            DutyMatch(
+                old=r,
+                new=c,
+                similarity=float(similarity[r, c]),
+                kept=_carried(words[r], new_words[c], _words_of(words, old_claimant), index.idf),
+                gained=_carried(
+                    new_words[c], words[r], _words_of(new_words, new_claimant), index.idf
+                ),
+                aligned=bool(aligned[r, c]),
+            )
         )
-        for r, c in sorted(pairs)
-        if similarity[r, c] >= MATCH_SIMILARITY
-    ]
     return tuple(matches)
 
 

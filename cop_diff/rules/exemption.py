@@ -157,14 +157,13 @@ def _report(
         confidence = max(confidence, CLASS_NAMED)
     if trade_off:
         confidence = min(confidence, TRADE_OFF)
-    citation = context.lexicon.provision_citations.search(text)
-    if citation:
-        confidence = min(confidence, CITES_LAW)
     marker = sorted(found)[0]
     at = text.lower().find(marker)
     span = window(text, at, at + len(marker)) if at >= 0 else quote(text, 20)
     named = ", ".join(f'"{m}"' for m in sorted(found))
+    citation = context.lexicon.provision_citations.search(text)
     if citation:
+        confidence = min(confidence, CITES_LAW)
         named += f"; it cites {' '.join(citation.group(0).split())}, and may restate the law"
     if isinstance(pair, ProvisionPair):
         what = name(pair.new, context.new_by_id)

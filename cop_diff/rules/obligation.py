@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from cop_diff.ledger import ACTION_KEPT, ACTION_OVERLAP
-from cop_diff.lexical import STRENGTH_NAMES, duty, phrases, strength
+from cop_diff.lexical import STRENGTH_NAMES, duty, modals, phrases, strength
 from cop_diff.model import Finding
 from cop_diff.rules.base import (
     SENTENCE_ELSEWHERE,
@@ -42,6 +42,10 @@ LOOSE = 0.4
 UNCLEAR = 0.5
 """The confidence of a duty that lost its counterpart while something loosely like it
 remains: it leans, but is a "Possibly" finding, not a confident one."""
+PASSIVE = 0.55
+"""At most this sure of a lost (or new) duty that names no bearer: below the conditions and
+duties with a bearer in the ranking of worth-a-look."""
+STRICT_MODALS = frozenset({"shall", "must"})
 QUALIFIED = 0.65
 """At most this sure of a duty that holds only under a condition, with an effort hedge or
 for some of its bearers: such a sentence is as often a fallback, an alternative or a
@@ -88,7 +92,10 @@ def _one(
     something does, loosely, it is reported as a possible change (neutral).
     """
     lexicon = context.lexicon
-    if duty(sentence, lexicon) is None or phrases(lexicon.relief, sentence):
+    passive = duty(sentence, lexicon) is None
+    if passive and not _passive_duty(sentence, context):
+        return
+    if phrases(lexicon.relief, sentence):
         return  # relief in a duty's words is the exemption rule's
     carried = _carried(context, side, at)
     if carried >= ACTION_KEPT:
@@ -123,6 +130,8 @@ def _one(
     confidence = _confidence(context, side, at) if clear or moved else UNCLEAR
     if _qualified(context, side, at, sentence):
         confidence = min(confidence, QUALIFIED)
+    if passive:
+        confidence = min(confidence, PASSIVE)
     # Not clearly gone: a "Possibly" finding (see rules.REPORT_CONFIDENCE) that still leans.
     yield finding(
         context,
@@ -133,6 +142,15 @@ def _one(
         "" if removed else sentence,
         f'{what} {"lost" if removed else "gained"} a duty: "{quote(sentence)}"{tail}',
         confidence,
+    )
+
+
+def _passive_duty(sentence: str, context: RuleContext) -> bool:
+    """A duty with no bearer named, put on something the bearers own ("The channel shall
+    be available at all times"): "shall" or "must", not a description's "will"."""
+    return any(
+        modal.strength == 3 and modal.phrase.lower() in STRICT_MODALS
+        for modal in modals(sentence, context.lexicon)
     )
 
 

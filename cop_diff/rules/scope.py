@@ -15,6 +15,7 @@ from collections.abc import Iterator
 
 from cop_diff.model import Direction, Finding
 from cop_diff.rules.base import (
+    ProvisionPair,
     RuleContext,
     changed_spans,
     edit_confidence,
@@ -28,6 +29,11 @@ INSERTION = 0.75
 """A narrowing word put in ('serious incidents') or taken out is less sure than one
 replacing 'all'."""
 KINDS = ("scope-narrowed", "scope-widened")
+DROPPED_WORDS = 15
+"""Words a sentence may lose, "all" among them, in one change of scope; more is a duty
+rewritten or lost, the other rules' business..."""
+SPELLING_FIXES = 2
+"""...while gaining at most this many (a typo corrected on the way)."""
 
 
 def detect(context: RuleContext) -> Iterator[Finding]:
@@ -40,62 +46,91 @@ def detect(context: RuleContext) -> Iterator[Finding]:
         for sentences in pair.matched:
             reported: set[str] = set()  # one finding per kind and sentence
             spans = list(changed_spans(sentences.ops))
-            for deleted, inserted, old_span, new_span in [*spans, *_as_one(spans)]:
+            for deleted, inserted, old_span, new_span in spans:
                 if hedges.search(deleted) or hedges.search(inserted):
                     continue
                 gone, came = set(tokens(deleted)), set(tokens(inserted))
                 if len(gone) > 6 or len(came) > 6:
                     continue  # a rewrite, not a change of scope
-                gone, came = gone - came, came - gone  # "all staff and agents" -> "staff"
                 narrowed = _narrows(gone, came, wide, narrow)
-                widened = _narrows(came, gone, wide, narrow)
-                if narrowed == widened:
+                if narrowed == _narrows(came, gone, wide, narrow):
                     continue
-                kind, verb = (KINDS[0], "narrowed") if narrowed else (KINDS[1], "widened")
-                if kind in reported:
-                    continue
-                reported.add(kind)
-                direction: Direction = "weakening" if narrowed else "strengthening"
-                words = sorted((gone | came) & (wide | narrow))
-                classes = sorted((gone or came) - wide - narrow - FILLERS)
-                if classes and not (gone and came):  # classes dropped (or added) with "all"
-                    words.append(f"{'no longer' if narrowed else 'now also'}: {', '.join(classes)}")
-                yield finding(
-                    context,
-                    kind,
-                    direction,
-                    pair,
-                    old_span,
-                    new_span,
-                    f"In {what}, the scope of the duty {verb} ({', '.join(words)}).",
+                kind = KINDS[0] if narrowed else KINDS[1]
+                if kind not in reported:
+                    reported.add(kind)
+                    words = sorted((gone | came) & (wide | narrow))
                     # A word put in reads, swapped round, as a word taken out: the same
                     # doubt either way.
-                    edit_confidence(sentences.similarity) * (1.0 if gone and came else INSERTION),
-                )
+                    doubt = 1.0 if gone and came else INSERTION
+                    yield _report(
+                        context, pair, what, narrowed, (old_span, new_span), words,
+                        edit_confidence(sentences.similarity) * doubt,
+                    )  # fmt: skip
+            dropped = _classes_dropped(sentences.old, sentences.new, context)
+            if dropped is not None and spans and KINDS[0 if dropped[0] else 1] not in reported:
+                narrowed, words = dropped
+                yield _report(
+                    context, pair, what, narrowed, spans[0][2:], words,
+                    edit_confidence(sentences.similarity) * INSERTION,
+                )  # fmt: skip
+
+
+def _report(
+    context: RuleContext,
+    pair: ProvisionPair,
+    what: str,
+    narrowed: bool,
+    evidence: tuple[str, str],
+    words: list[str],
+    confidence: float,
+) -> Finding:
+    direction: Direction = "weakening" if narrowed else "strengthening"
+    return finding(
+        context,
+        KINDS[0] if narrowed else KINDS[1],
+        direction,
+        pair,
+        evidence[0],
+        evidence[1],
+        f"In {what}, the scope of the duty {'narrowed' if narrowed else 'widened'}"
+        f" ({', '.join(words)}).",
+        confidence,
+    )
+
+
+def _classes_dropped(old: str, new: str, context: RuleContext) -> tuple[bool, list[str]] | None:
+    """A sentence that only lost words, "all" and some of the classes it covered among
+    them ("all staff in sales, operations or fraud roles, including contractors" ->
+    "staff in fraud roles"): narrowed, with the words; the reverse widened."""
+    wide, narrow = context.lexicon.wide_scope, context.lexicon.narrow_scope
+    before, after = set(tokens(old)), set(tokens(new))
+    for narrowed, lost, added in (
+        (True, before - after, after - before),
+        (False, after - before, before - after),
+    ):
+        classes = sorted(lost - wide - narrow - FILLERS)
+        if (
+            lost & wide
+            and classes
+            and len(lost) <= DROPPED_WORDS
+            and len(added) <= SPELLING_FIXES
+            and not added & wide
+        ):
+            verb = "no longer" if narrowed else "now also"
+            return narrowed, [*sorted(lost & wide), f"{verb}: {', '.join(classes)}"]
+    return None
 
 
 FILLERS = frozenset({"and", "or", "the", "a", "an", "of", "in", "particular"})
-
-
-def _as_one(spans: list[tuple[str, str, str, str]]) -> list[tuple[str, str, str, str]]:
-    """A sentence's deletions together, where it only lost words: "all" and ", contractors
-    and agents" are two deletions of one list of classes."""
-    if len(spans) < 2 or any(inserted.strip() for _, inserted, _, _ in spans):
-        return []
-    deleted = " ".join(span[0] for span in spans)
-    return [(deleted, "", spans[0][2], spans[0][3])]
 
 
 def _narrows(gone: set[str], came: set[str], wide: frozenset[str], narrow: frozenset[str]) -> bool:
     """'all' -> 'relevant', or a narrowing word put before what the duty covers
     ('incidents' -> 'serious incidents'). A longer insertion that happens to contain such a
     word ('in response' -> 'in response to the serious incident') adds a complement, and a
-    wide quantifier simply dropped ('each test' -> 'tests') says too little to report;
-    dropped with some of the classes it covered ('all staff and agents' -> 'staff'), it
-    narrows.
+    wide quantifier simply dropped ('each test' -> 'tests') says too little to report
+    (dropped with the classes it covered, see ``_classes_dropped``).
     """
     if gone & wide and came & narrow:
         return True
-    if not came and gone & wide and gone - wide - narrow - FILLERS:
-        return True  # "all staff, contractors and agents" -> "staff": classes dropped
     return not gone and bool(came & narrow) and came <= narrow | FILLERS and len(came) <= 3
