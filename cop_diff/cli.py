@@ -241,7 +241,7 @@ def compare(
     """
     from cop_diff.extract import ExtractSettings
     from cop_diff.lexicon import load_lexicon
-    from cop_diff.output import write_atomic
+    from cop_diff.output import refuse_inputs_as_outputs, write_all_atomic
     from cop_diff.pipeline import Settings, changes_of_substance, compare_files
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.render import render_report
@@ -250,6 +250,7 @@ def compare(
     from cop_diff.timing import format_timings, stage
     from cop_diff.timing import timings as stage_timings
 
+    refuse_inputs_as_outputs((old, new), outputs)
     settings = Settings(
         extract=ExtractSettings(password=password, max_pages=max_pages),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
@@ -266,12 +267,16 @@ def compare(
                 comparison, output_format or "text", keep_compiled=settings.caching
             )
         click.echo(report, nl=False)
+    reports = []
     for output in outputs:
         chosen = FORMATS_BY_SUFFIX.get(output.suffix.lower(), output_format or "json")
         with stage("render"):
-            report = render_report(comparison, chosen, keep_compiled=settings.caching)
-        write_atomic(output, report)
-        if not quiet:
+            reports.append(
+                (output, render_report(comparison, chosen, keep_compiled=settings.caching))
+            )
+    write_all_atomic(reports)  # every -o, or none of them
+    if not quiet:
+        for output in outputs:
             click.echo(f"wrote {output}", err=True)
     if timings:
         click.echo(format_timings(stage_timings()), err=True)

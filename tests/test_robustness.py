@@ -437,3 +437,57 @@ def test_aligned_share(tmp_path: Path) -> None:
     assert aligned_share(unrelated) < MIN_ALIGNED_SHARE
     (warning,) = comparison_warnings(unrelated)
     assert str(draft) in warning and str(recipe) in warning and "\n" not in warning
+
+
+@pytest.mark.parametrize("spelling", ["same", "dotted", "symlink", "hardlink"])
+def test_an_output_that_is_an_input_is_refused(tmp_path: Path, spelling: str) -> None:
+    """`compare a b -o b` would overwrite a draft: exit 2, one line, the draft untouched."""
+    old = tmp_path / "old.pdf"
+    new = tmp_path / "new.pdf"
+    old.write_bytes(SAMPLE_V2.read_bytes())
+    new.write_bytes(SAMPLE_V2.read_bytes())
+    target = {
+        "same": new,
+        "dotted": tmp_path / "." / "sub" / ".." / "new.pdf",
+        "symlink": tmp_path / "link.json",
+        "hardlink": tmp_path / "hard.html",
+    }[spelling]
+    (tmp_path / "sub").mkdir()
+    if spelling == "symlink":
+        target.symlink_to(new)
+    if spelling == "hardlink":
+        os.link(new, target)
+    before = new.read_bytes()
+    result = invoke(
+        "compare", str(old), str(new), "-o", str(tmp_path / "ok.json"), "-o", str(target)
+    )
+    assert_one_line_error(result, "one of the drafts being compared")
+    assert new.read_bytes() == before
+    assert not (tmp_path / "ok.json").exists()
+
+
+def test_the_same_output_twice_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "report.json"
+    result = invoke(
+        "compare",
+        str(SAMPLE_V2),
+        str(SAMPLE_V2),
+        "-o",
+        str(target),
+        "-o",
+        str(tmp_path / "." / "report.json"),
+    )
+    assert_one_line_error(result, "given twice")
+    assert not target.exists()
+
+
+def test_several_outputs_are_written_all_or_none(tmp_path: Path) -> None:
+    """The second -o cannot be written (its folder is missing): the first is not left
+    behind, and an earlier file at the first path keeps its content."""
+    first = tmp_path / "report.json"
+    first.write_text("earlier report", encoding="utf-8")
+    second = tmp_path / "missing" / "report.html"
+    result = invoke("compare", str(SAMPLE_V2), str(SAMPLE_V2), "-o", str(first), "-o", str(second))
+    assert_one_line_error(result, "does not exist")
+    assert first.read_text(encoding="utf-8") == "earlier report"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
