@@ -13,7 +13,7 @@ from typing import Any, TypeVar
 import click
 
 from cop_diff import __version__
-from cop_diff.errors import CopDiffError, ExitCode, user_error
+from cop_diff.errors import CopDiffError, ExitCode, printable, user_error
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -43,9 +43,9 @@ def reports_errors(command: F) -> F:
                 raise
             mapped = user_error(error)
             if mapped is not None:
-                click.echo(f"cop-diff: error: {mapped}", err=True)
+                click.echo(f"cop-diff: error: {printable(str(mapped))}", err=True)
                 sys.exit(int(mapped.exit_code))
-            detail = " ".join(str(error).split())[:200]
+            detail = printable(" ".join(str(error).split())[:200])
             click.echo(
                 f"cop-diff: internal error ({type(error).__name__}: {detail}); please report "
                 "it with the output of the same command run with --debug",
@@ -260,7 +260,7 @@ def compare(
     with extraction_progress(2, quiet) as progress:
         comparison = compare_files(old, new, settings, progress)
     for warning in comparison_warnings(comparison):
-        click.echo(f"cop-diff: warning: {warning}", err=True)
+        click.echo(f"cop-diff: warning: {printable(warning)}", err=True)
     if not outputs:
         with stage("render"):
             report = render_report(
@@ -285,6 +285,13 @@ def compare(
     else:
         failed = changes_of_substance(comparison)
     sys.exit(int(ExitCode.CHANGES if failed else ExitCode.OK))
+
+
+class PrintableFormatter(logging.Formatter):
+    """Log lines with what a server sent (names, locations, reasons) shown escaped."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return printable(super().formatMessage(record))
 
 
 def _http_url(_context: click.Context, _param: click.Parameter, values: Any) -> Any:
@@ -439,7 +446,7 @@ def watch(
         message = f"not a regular expression: {error}"
         raise click.BadParameter(message, param_hint="--match") from error
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(asctime)s cop-diff watch: %(message)s"))
+    handler.setFormatter(PrintableFormatter("%(asctime)s cop-diff watch: %(message)s"))
     logger = logging.getLogger("cop_diff.watch")
     logger.setLevel(logging.WARNING if quiet else logging.INFO)
     settings = WatchSettings(

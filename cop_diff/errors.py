@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import IntEnum
@@ -79,3 +80,13 @@ def about(path: object) -> Iterator[None]:
         mapped = user_error(error, str(path))
         assert mapped is not None
         raise mapped from error
+
+
+# Control characters, and the Unicode marks that reorder or hide text on a terminal.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]")
+
+
+def printable(text: str) -> str:
+    """Text for one line of a terminal or log: what a server or a file name may carry that
+    moves the cursor, rings, recolours or reorders the line is shown escaped ("\\x1b")."""
+    return _UNPRINTABLE.sub(lambda found: ascii(found.group(0))[1:-1], text)

@@ -221,3 +221,22 @@ def test_a_state_file_in_a_missing_folder_is_one_clear_line(tmp_path: Path) -> N
     assert result.stderr.strip() == (
         f"cop-diff: error: {state}: the folder of the state file does not exist"
     )
+
+
+def test_a_link_with_spaces_or_control_characters_is_requested_encoded() -> None:
+    listing = b'<html><body><a href="draft 2\x1b[31m.pdf">x</a></body></html>'
+    [(name, location, _)] = candidates(listing)
+    assert location == "https://example.org/drafts/draft%202%1B[31m.pdf"
+    assert name == "draft 2\x1b[31m.pdf"  # the name as written; logged escaped
+
+
+def test_what_a_draft_or_server_carries_is_logged_escaped(tmp_path: Path) -> None:
+    """A name with terminal escapes (recolouring, a bell) is shown escaped in the log."""
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    shutil.copy(ROOT / "drafts" / "sample-v1.pdf", drafts / "sample-v1.pdf")
+    (drafts / "sample-v2-\x1b[31mred\x07.pdf").write_bytes(b"<html>Page not found</html>")
+    result = watch_once(drafts, tmp_path / "state.db", tmp_path / "out")
+    assert result.returncode == 0, result.stderr
+    assert "\x1b" not in result.stderr and "\x07" not in result.stderr
+    assert "sample-v2-\\x1b[31mred\\x07.pdf" in result.stderr

@@ -10,7 +10,7 @@ import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path, PurePosixPath
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import quote, unquote, urljoin, urlsplit
 
 from lxml import etree, html
 
@@ -69,8 +69,15 @@ def link_name(url: str, content_type: str | None = None) -> str:
     return name
 
 
+URL_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in '"<>\\^`{|}')
+"""Characters a URL keeps as they are; "%" among them, so an encoded link stays as it is."""
+
+
 def _http_link(base: str, href: str) -> str | None:
     url = urljoin(base, href.strip()).split("#", 1)[0]
+    # A link as a page writes it may hold spaces or control characters, which no request
+    # line may carry: percent-encoded, as a browser sends them.
+    url = quote(url, safe=URL_SAFE)
     return url if urlsplit(url).scheme.lower() in ALLOWED_SCHEMES else None
 
 
