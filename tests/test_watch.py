@@ -382,4 +382,3 @@ def test_time_to_sleep_between_runs_is_not_spent_holding_the_lock(watch: Watch) 
         process.send_signal(signal.SIGINT)
         process.wait(30)
     assert process.returncode == 130
-
