@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -240,3 +241,73 @@ def test_what_a_draft_or_server_carries_is_logged_escaped(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert "\x1b" not in result.stderr and "\x07" not in result.stderr
     assert "sample-v2-\\x1b[31mred\\x07.pdf" in result.stderr
+
+
+def test_a_sqlite_database_of_another_program_is_refused_untouched(tmp_path: Path) -> None:
+    import sqlite3
+
+    state = tmp_path / "app.db"
+    with sqlite3.connect(state) as db:
+        db.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
+        db.execute("INSERT INTO customers (name) VALUES ('Ada')")
+    before = state.read_bytes()
+    result = watch_once(tmp_path, state, tmp_path / "o")
+    assert result.returncode == 2
+    assert result.stderr.count("\n") == 1 and "a database of another program" in result.stderr
+    assert state.read_bytes() == before
+
+
+def test_a_damaged_state_database_is_one_clear_line(tmp_path: Path) -> None:
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    shutil.copy(ROOT / "drafts" / "sample-v1.pdf", drafts / "sample-v1.pdf")
+    state = tmp_path / "state.db"
+    assert watch_once(drafts, state, tmp_path / "out").returncode == 0
+    data = bytearray(state.read_bytes())
+    data[4096:8192] = bytes(4096)  # a page of the database overwritten
+    state.write_bytes(bytes(data))
+    result = watch_once(drafts, state, tmp_path / "out")
+    assert result.returncode == 2, result.stderr
+    assert result.stderr.count("\n") == 1 and str(state) in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_a_copy_whose_record_fails_is_not_left_in_out(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import sqlite3
+
+    from cop_diff.pipeline import Settings
+    from cop_diff.watch.fetch import HttpSettings
+    from cop_diff.watch.job import Channels, WatchSettings, run_once
+    from cop_diff.watch.state import State, StateError
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(State, "add_release", full)
+    drafts = tmp_path / "drafts"
+    drafts.mkdir()
+    shutil.copy(ROOT / "drafts" / "sample-v1.pdf", drafts / "sample-v1.pdf")
+    settings = WatchSettings(
+        source=str(drafts),
+        state=tmp_path / "state.db",
+        out=tmp_path / "out",
+        match=None,
+        http=HttpSettings(),
+        channels=Channels((), (), None, None),
+        base_url=None,
+        compare=Settings(),
+    )
+    with pytest.raises(StateError, match="cannot be used: database or disk is full"):
+        run_once(settings)
+    assert not list((tmp_path / "out" / "drafts").rglob("*.pdf"))
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files")
+def test_a_read_only_state_is_one_clear_line(tmp_path: Path) -> None:
+    state = tmp_path / "state.db"
+    assert watch_once(tmp_path, state, tmp_path / "out").returncode == 0
+    state.chmod(0o444)
+    result = watch_once(tmp_path, state, tmp_path / "out")
+    assert result.returncode == 2 and "the state file is read-only" in result.stderr

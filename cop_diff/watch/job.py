@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import logging
 import re
+import sqlite3
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from itertools import pairwise
@@ -33,7 +34,7 @@ from cop_diff.templating import environment
 from cop_diff.watch.fetch import Fetched, HttpSettings, check_url, get
 from cop_diff.watch.notify import Published, deliver
 from cop_diff.watch.sources import folder_candidates, is_url, link_name, page_candidates
-from cop_diff.watch.state import State, locked
+from cop_diff.watch.state import State, StateError, locked
 
 log = logging.getLogger("cop_diff.watch")
 
@@ -106,6 +107,11 @@ def run_once(settings: WatchSettings) -> RunResult:
             made = _compare_new_pairs(state, settings, problems)
             _write_index(state, settings)
             notified = _notify(state, settings, problems)
+        except sqlite3.DatabaseError as error:
+            # Damage found, or the disk full, after the state opened: the step's
+            # transaction was rolled back.
+            message = f"the state database cannot be used: {error}"
+            raise StateError(message, path=str(settings.state)) from error
         finally:
             state.close()
     if not releases and not made and not notified and not problems:
@@ -200,15 +206,20 @@ def _take(state: State, settings: WatchSettings, candidate: Candidate) -> str | 
     # A folder per release keeps the file's own name, which the reports show.
     stored = f"drafts/{sha256[:12]}/{safe_name(name)}"
     rejection = _store(settings, stored, data) if is_new else None
-    with state.transaction():
-        if rejection is not None:
-            state.reject(sha256, name, candidate.location, rejection, utc_now())
-        elif is_new:
-            state.add_release(
-                sha256, name, candidate.location, stored, candidate.published, utc_now()
-            )
-        if fetched is not None:
-            state.remember(candidate.location, fetched.etag, fetched.last_modified, None)
+    try:
+        with state.transaction():
+            if rejection is not None:
+                state.reject(sha256, name, candidate.location, rejection, utc_now())
+            elif is_new:
+                state.add_release(
+                    sha256, name, candidate.location, stored, candidate.published, utc_now()
+                )
+            if fetched is not None:
+                state.remember(candidate.location, fetched.etag, fetched.last_modified, None)
+    except BaseException:
+        if is_new and rejection is None:  # no copy in OUT without its record
+            _unstore(settings.out / stored)
+        raise
     if rejection is not None:
         # Not a draft (a scan, an error page, another document): it must not sit in the
         # chain of releases, where it would break the comparison of its neighbours.
@@ -230,11 +241,16 @@ def _store(settings: WatchSettings, stored: str, data: bytes) -> str | None:
     try:
         extract_document(path, settings.compare)
     except CopDiffError as error:
-        path.unlink(missing_ok=True)
-        with contextlib.suppress(OSError):
-            path.parent.rmdir()
+        _unstore(path)
         return str(error).removeprefix(f"{path}: ")
     return None
+
+
+def _unstore(path: Path) -> None:
+    """Remove a stored copy, and its release folder if that is now empty."""
+    path.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        path.parent.rmdir()
 
 
 def safe_name(name: str) -> str:

@@ -105,15 +105,42 @@ def locked(state: Path) -> Iterator[None]:
         os.close(handle)
 
 
+APPLICATION_ID = 0x636F7064
+"""Marks a SQLite file as a cop-diff state ("copd"), as file(1) reads it."""
+
+
+def _writable(path: Path) -> None:
+    """The state must be written as well as read, and SQLite writes its journal beside it."""
+    folder = path.parent if str(path.parent) else Path(".")
+    if path.exists() and not os.access(path, os.R_OK | os.W_OK):
+        raise StateError("the state file is read-only; cop-diff must write it", path=str(path))
+    if not os.access(folder, os.W_OK):
+        raise StateError("the folder of the state file is read-only", path=str(folder))
+
+
+def _ours(db: sqlite3.Connection, path: Path) -> None:
+    """Refuse a SQLite database of another program before anything is written into it."""
+    application = db.execute("PRAGMA application_id").fetchone()[0]
+    tables = {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if application not in (0, APPLICATION_ID) or (tables and "meta" not in tables):
+        raise StateError(
+            "a database of another program, not a cop-diff state; give --state a file of its own",
+            path=str(path),
+        )
+
+
 class State:
     """The database, opened for one run."""
 
     def __init__(self, path: Path) -> None:
+        _writable(path)
         try:
             self.db = sqlite3.connect(path, timeout=30, isolation_level=None)
             self.db.execute("PRAGMA synchronous = FULL")
             self.db.execute("PRAGMA foreign_keys = ON")
+            _ours(self.db, path)
             with self.transaction():
+                self.db.execute(f"PRAGMA application_id = {APPLICATION_ID}")
                 # One statement at a time: executescript() would commit on its own.
                 for statement in filter(str.strip, SCHEMA.split(";")):
                     self.db.execute(statement)
