@@ -9,6 +9,10 @@ from pathlib import Path
 
 from cop_diff.errors import CopDiffError
 
+TEMPORARY = ".cop-diff.tmp"
+"""How the temporary files of a write end: a run killed while writing leaves only these,
+and only these are cleaned up after it."""
+
 
 class OutputError(CopDiffError):
     """The output cannot be written where the user asked."""
@@ -43,7 +47,7 @@ def _stage(path: Path, content: str | bytes) -> str:
         raise OutputError("the output folder does not exist", path=str(folder))
     data = content.encode("utf-8") if isinstance(content, str) else content
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMPORARY, dir=folder)
     except OSError as error:
         raise OutputError(f"cannot write here: {error.strerror}", path=str(folder)) from error
     try:

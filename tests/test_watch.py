@@ -382,3 +382,16 @@ def test_time_to_sleep_between_runs_is_not_spent_holding_the_lock(watch: Watch) 
         process.send_signal(signal.SIGINT)
         process.wait(30)
     assert process.returncode == 130
+
+
+def test_an_error_page_served_as_a_draft_is_no_release(watch: Watch) -> None:
+    """A page that reads fine as HTML but holds no draft (an error or login page served
+    with status 200) is skipped and logged; the chain of releases goes on without it."""
+    watch.publish("sample-v1.pdf", sample(1))
+    page = b"<html><body><h1>Service unavailable</h1><p>Please try again later.</p></body></html>"
+    watch.publish("sample-v2.html", page)
+    watch.publish("sample-v3.pdf", sample(3))
+    result = watch.run()
+    assert result.returncode == 0, result.stderr
+    assert "skipped sample-v2.html" in result.stderr and "too few for a draft" in result.stderr
+    assert watch.comparisons() == [("sample-v1.pdf", "sample-v3.pdf")]

@@ -29,6 +29,11 @@ def watch_once(source: Path, state: Path, out: Path) -> subprocess.CompletedProc
     return subprocess.run([*command, "--once"], capture_output=True, text=True, check=False)
 
 
+def made(folder: Path) -> Path:
+    folder.mkdir(exist_ok=True)
+    return folder
+
+
 LISTING = b"""<!DOCTYPE html><html><body>
 <nav><a href="/about">About</a> <a href="mailto:x@example.org">Mail</a></nav>
 <ul>
@@ -194,7 +199,7 @@ def test_bad_watch_options_are_one_usage_error(
 def test_a_state_file_that_is_not_ours_is_one_clear_line(tmp_path: Path) -> None:
     state = tmp_path / "notes.txt"
     state.write_text("these are my notes, not a database\n" * 50)
-    result = watch_once(tmp_path, state, tmp_path / "o")
+    result = watch_once(made(tmp_path / "source"), state, tmp_path / "o")
     assert result.returncode == 2
     assert f"{state}: not a cop-diff state database" in result.stderr
     assert "Traceback" not in result.stderr
@@ -217,7 +222,7 @@ def test_one_draft_in_two_formats_is_one_release() -> None:
 
 def test_a_state_file_in_a_missing_folder_is_one_clear_line(tmp_path: Path) -> None:
     state = tmp_path / "missing" / "s.db"
-    result = watch_once(tmp_path, state, tmp_path / "o")
+    result = watch_once(made(tmp_path / "source"), state, tmp_path / "o")
     assert result.returncode == 2
     assert result.stderr.strip() == (
         f"cop-diff: error: {state}: the folder of the state file does not exist"
@@ -251,7 +256,7 @@ def test_a_sqlite_database_of_another_program_is_refused_untouched(tmp_path: Pat
         db.execute("CREATE TABLE customers (id INTEGER PRIMARY KEY, name TEXT)")
         db.execute("INSERT INTO customers (name) VALUES ('Ada')")
     before = state.read_bytes()
-    result = watch_once(tmp_path, state, tmp_path / "o")
+    result = watch_once(made(tmp_path / "source"), state, tmp_path / "o")
     assert result.returncode == 2
     assert result.stderr.count("\n") == 1 and "a database of another program" in result.stderr
     assert state.read_bytes() == before
@@ -307,7 +312,26 @@ def test_a_copy_whose_record_fails_is_not_left_in_out(
 @pytest.mark.skipif(os.geteuid() == 0, reason="root writes read-only files")
 def test_a_read_only_state_is_one_clear_line(tmp_path: Path) -> None:
     state = tmp_path / "state.db"
-    assert watch_once(tmp_path, state, tmp_path / "out").returncode == 0
+    assert watch_once(made(tmp_path / "source"), state, tmp_path / "out").returncode == 0
     state.chmod(0o444)
-    result = watch_once(tmp_path, state, tmp_path / "out")
+    result = watch_once(made(tmp_path / "source"), state, tmp_path / "out")
     assert result.returncode == 2 and "the state file is read-only" in result.stderr
+
+
+def test_out_inside_the_watched_folder_is_refused(tmp_path: Path) -> None:
+    result = watch_once(tmp_path, tmp_path / "state.db", tmp_path / "site")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1
+    assert "OUT is inside the watched folder" in result.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_only_the_files_cop_diff_wrote_are_cleaned_in_out(tmp_path: Path) -> None:
+    """A killed run's temporary files are removed; a user's own ".notes.tmp" is not."""
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / ".notes.tmp").write_text("mine")
+    (out / ".index.html.x1y2.cop-diff.tmp").write_text("half-written")
+    result = watch_once(made(tmp_path / "source"), tmp_path / "state.db", out)
+    assert result.returncode == 0, result.stderr
+    assert (out / ".notes.tmp").read_text() == "mine"
+    assert not (out / ".index.html.x1y2.cop-diff.tmp").exists()

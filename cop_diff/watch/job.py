@@ -25,8 +25,8 @@ from markupsafe import Markup
 from cop_diff import __version__
 from cop_diff.errors import CopDiffError, InputError
 from cop_diff.model import Candidate, ComparisonRecord, Release
-from cop_diff.output import write_atomic
-from cop_diff.pipeline import Settings, compare_files, extract_document
+from cop_diff.output import TEMPORARY, write_atomic
+from cop_diff.pipeline import Settings, compare_files, outline_file
 from cop_diff.render import csp_hash, render_report, static_source
 from cop_diff.report import summary
 from cop_diff.sanity import comparison_warnings
@@ -43,6 +43,9 @@ INDEX_STYLE = "watch/index.css"
 FORMAT_PREFERENCE = ("pdf", "html", "htm", "md", "txt")
 """The format kept when a source offers one draft in several: PDF, as it is cited."""
 TOP_WEAKENINGS = 5
+MIN_PROVISIONS = 10
+"""A file read as fewer provisions than this is no draft (an error or login page, a notice
+linked beside the drafts): skipped and logged, never a release."""
 """Weakenings quoted in a notification; the report has them all."""
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6}
 _VERSION = re.compile(r"(?:^|[^a-z])(?:v|d|draft|version|rev|r)[ _.-]?(\d+(?:\.\d+)*)", re.I)
@@ -92,6 +95,7 @@ def utc_now() -> str:
 def run_once(settings: WatchSettings) -> RunResult:
     """One pass over the source; holds the state's lock throughout."""
     out = settings.out
+    _refuse_feeding_itself(settings.source, out)
     try:
         for folder in (out, out / "drafts", out / "reports"):
             folder.mkdir(parents=True, exist_ok=True)
@@ -119,9 +123,23 @@ def run_once(settings: WatchSettings) -> RunResult:
     return RunResult(tuple(releases), tuple(made), notified, tuple(problems))
 
 
+def _refuse_feeding_itself(source: str, out: Path) -> None:
+    """A watched folder that holds OUT would offer the job its own copies and reports."""
+    if is_url(source):
+        return
+    folder, written = Path(source).resolve(), out.resolve()
+    if written == folder or folder in written.parents:
+        raise InputError(
+            "OUT is inside the watched folder, so the job would read its own copies; "
+            "give --out a folder outside it",
+            path=str(out),
+        )
+
+
 def _remove_leftovers(out: Path) -> None:
-    """Temporary files of a run that was killed while writing (we hold the lock)."""
-    for leftover in out.rglob(".*.tmp"):
+    """Temporary files of a run that was killed while writing (we hold the lock): ours
+    only, by their name; no other file under OUT is touched."""
+    for leftover in out.rglob(f".*{TEMPORARY}"):
         leftover.unlink(missing_ok=True)
 
 
@@ -239,10 +257,16 @@ def _store(settings: WatchSettings, stored: str, data: bytes) -> str | None:
     path.parent.mkdir(exist_ok=True)
     write_atomic(path, data)
     try:
-        extract_document(path, settings.compare)
+        outline = outline_file(path, settings.compare)
     except CopDiffError as error:
         _unstore(path)
         return str(error).removeprefix(f"{path}: ")
+    if len(outline.provisions) < MIN_PROVISIONS:
+        # An error or login page served as if it were the draft ("200 OK") reads fine.
+        _unstore(path)
+        return (
+            f"{len(outline.provisions)} provisions, too few for a draft (at least {MIN_PROVISIONS})"
+        )
     return None
 
 
