@@ -7,6 +7,7 @@ import functools
 import logging
 import sys
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -389,6 +390,11 @@ def _http_url(_context: click.Context, _param: click.Parameter, values: Any) -> 
     help="Refuse a download larger than this.",
 )
 @reading_options
+@click.option(
+    "--forget-notifications",
+    is_flag=True,
+    help="Drop every notification still owed from earlier runs instead of retrying it.",
+)
 @click.option("--quiet", "-q", is_flag=True, help="Log only warnings and errors.")
 @reports_errors
 def watch(
@@ -410,6 +416,7 @@ def watch(
     profile_files: tuple[Path, ...],
     password: str | None,
     max_pages: int | None,
+    forget_notifications: bool,
     quiet: bool,
 ) -> None:
     """Watch SOURCE for new drafts; compare each with the one before; publish; notify.
@@ -459,6 +466,7 @@ def watch(
         ),
         channels=Channels(webhooks, emails, smtp, email_from),
         base_url=base_url,
+        forget_notifications=forget_notifications,
         compare=Settings(
             extract=ExtractSettings(password=password, max_pages=max_pages),
             segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
@@ -472,6 +480,9 @@ def watch(
         while True:
             try:
                 run_once(settings)
+                # What was owed before this watcher started is forgotten once, not what
+                # later passes owe.
+                settings = replace(settings, forget_notifications=False)
             except CopDiffError as error:
                 # A long-running watcher outlives a source that is down for a while.
                 logger.error("%s; will try again in %g minutes", error, interval)

@@ -395,3 +395,66 @@ def test_an_error_page_served_as_a_draft_is_no_release(watch: Watch) -> None:
     assert result.returncode == 0, result.stderr
     assert "skipped sample-v2.html" in result.stderr and "too few for a draft" in result.stderr
     assert watch.comparisons() == [("sample-v1.pdf", "sample-v3.pdf")]
+
+
+def owed(watch: Watch) -> list[tuple[str, str | None, str | None]]:
+    with sqlite3.connect(watch.state) as db:
+        return db.execute(
+            "SELECT channel, sent, given_up FROM notifications ORDER BY id"
+        ).fetchall()
+
+
+def test_notifications_owed_can_be_forgotten(watch: Watch) -> None:
+    watch.publish("sample-v1.pdf", sample(1))
+    watch.publish("sample-v2.pdf", sample(2))
+    watch.hook.faults = ["500", "500", "500"]
+    assert watch.run("--smtp", f"127.0.0.1:{free_port()}").returncode == 2
+    forgot = watch.run("--forget-notifications")
+    assert forgot.returncode == 0, forgot.stderr
+    assert forgot.stderr.count("dropped: forgotten (--forget-notifications)") == 2
+    assert watch.hook.received == [] and watch.mailbox.messages == []
+    assert [(channel, sent) for channel, sent, _ in owed(watch)] == [
+        ("webhook", None),
+        ("email", None),
+    ]
+    assert all(given_up for _, _, given_up in owed(watch))
+    again = watch.run()
+    assert again.returncode == 0 and "dropped" not in again.stderr
+
+
+def test_a_notification_to_a_target_no_longer_given_is_dropped_once(watch: Watch) -> None:
+    watch.publish("sample-v1.pdf", sample(1))
+    watch.publish("sample-v2.pdf", sample(2))
+    watch.hook.faults = ["500", "500", "500"]
+    assert watch.run().returncode == 2  # the webhook failed; the e-mail went out
+    command = watch.command()
+    command[command.index("--notify") + 1] = "http://127.0.0.1:9/elsewhere"
+    moved = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert moved.returncode == 0, moved.stderr
+    assert "dropped: no longer a --notify or --email of this job" in moved.stderr
+    assert watch.hook.received == []
+    again = subprocess.run(command, capture_output=True, text=True, timeout=300, check=False)
+    assert again.returncode == 0 and "dropped" not in again.stderr
+
+
+def test_a_notification_failing_run_after_run_is_given_up_and_said_once(
+    watch: Watch, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("cop_diff.watch.job.NOTIFY_ATTEMPTS", 2)
+    from cop_diff.watch.fetch import HttpSettings
+    from cop_diff.watch.job import Channels, WatchSettings, run_once
+
+    watch.publish("sample-v1.pdf", sample(1))
+    watch.publish("sample-v2.pdf", sample(2))
+    watch.hook.faults = ["500"] * 20
+    settings = WatchSettings(
+        source=watch.url,
+        state=watch.state,
+        out=watch.out,
+        http=HttpSettings(timeout=1, retries=0, backoff=0.01),
+        channels=Channels((watch.hook_url,), (), None),
+    )
+    assert len(run_once(settings).problems) == 1  # first failure: owed
+    assert len(run_once(settings).problems) == 1  # second: given up, said once
+    assert run_once(settings).problems == ()  # no more tries
+    assert owed(watch)[0][2] is not None

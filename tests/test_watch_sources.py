@@ -335,3 +335,22 @@ def test_only_the_files_cop_diff_wrote_are_cleaned_in_out(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr
     assert (out / ".notes.tmp").read_text() == "mine"
     assert not (out / ".index.html.x1y2.cop-diff.tmp").exists()
+
+
+def test_a_state_of_the_previous_schema_is_upgraded_in_place(tmp_path: Path) -> None:
+    import sqlite3
+
+    from cop_diff.watch.state import SCHEMA_VERSION, State
+
+    path = tmp_path / "state.db"
+    State(path).close()
+    with sqlite3.connect(path) as db:  # as the first schema had it
+        db.execute("ALTER TABLE notifications DROP COLUMN given_up")
+        db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+    state = State(path)
+    try:
+        columns = {row[1] for row in state.db.execute("PRAGMA table_info(notifications)")}
+        version = state.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
+    finally:
+        state.close()
+    assert "given_up" in columns and int(version) == SCHEMA_VERSION == 2

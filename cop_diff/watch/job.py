@@ -24,7 +24,7 @@ from markupsafe import Markup
 
 from cop_diff import __version__
 from cop_diff.errors import CopDiffError, InputError
-from cop_diff.model import Candidate, ComparisonRecord, Release
+from cop_diff.model import Candidate, ComparisonRecord, Notification, Release
 from cop_diff.output import TEMPORARY, write_atomic
 from cop_diff.pipeline import Settings, compare_files, outline_file
 from cop_diff.render import csp_hash, render_report, static_source
@@ -43,6 +43,8 @@ INDEX_STYLE = "watch/index.css"
 FORMAT_PREFERENCE = ("pdf", "html", "htm", "md", "txt")
 """The format kept when a source offers one draft in several: PDF, as it is cited."""
 TOP_WEAKENINGS = 5
+NOTIFY_ATTEMPTS = 10
+"""Runs in which a notification may fail before it is given up (and said so, once)."""
 MIN_PROVISIONS = 10
 """A file read as fewer provisions than this is no draft (an error or login page, a notice
 linked beside the drafts): skipped and logged, never a release."""
@@ -75,6 +77,8 @@ class WatchSettings:
     base_url: str | None = None
     """Where ``out`` is published, for the links in notifications."""
     compare: Settings = field(default_factory=Settings)
+    forget_notifications: bool = False
+    """Drop every notification still owed, instead of trying it again."""
 
 
 @dataclass(frozen=True)
@@ -107,6 +111,9 @@ def run_once(settings: WatchSettings) -> RunResult:
         state = State(settings.state)
         try:
             problems: list[str] = []
+            if settings.forget_notifications:  # those owed before this run, only
+                for owed in state.pending():
+                    _drop(state, owed, "forgotten (--forget-notifications)")
             releases = _collect(state, settings, problems)
             made = _compare_new_pairs(state, settings, problems)
             _write_index(state, settings)
@@ -387,22 +394,41 @@ def _write_index(state: State, settings: WatchSettings) -> None:
         write_atomic(index, page)
 
 
+def _drop(state: State, owed: Notification, reason: str) -> None:
+    with state.transaction():
+        state.give_up(owed, reason, utc_now())
+    log.warning("notification (%s to %s) dropped: %s", owed.channel, owed.target, reason)
+
+
 def _notify(state: State, settings: WatchSettings, problems: list[str]) -> int:
     records = dict(state.comparisons())
     where = Published(settings.out, settings.base_url)
+    channels = settings.channels
+    current = {("webhook", url) for url in channels.webhooks} | {
+        ("email", address) for address in channels.emails
+    }
     delivered = 0
     for owed in state.pending():
+        what = f"{owed.channel} to {owed.target}"
+        if (owed.channel, owed.target) not in current:
+            _drop(state, owed, "no longer a --notify or --email of this job")
+            continue
         # The SMTP server is this run's setting: an e-mail owed since a run whose server
         # was wrong goes through the one given now.
-        notification = replace(owed, via=settings.channels.smtp or owed.via)
+        notification = replace(owed, via=channels.smtp or owed.via)
         record = records[notification.comparison_id]
-        what = f"{notification.channel} to {notification.target}"
         try:
-            deliver(notification, record, where, settings.http, settings.channels.sender)
+            deliver(notification, record, where, settings.http, channels.sender)
         except CopDiffError as error:
+            tries = notification.attempts + 1
             with state.transaction():
                 state.failed(notification, str(error))
-            log.error("notification (%s) not delivered: %s; will retry next run", what, error)
+                if tries >= NOTIFY_ATTEMPTS:
+                    state.give_up(notification, f"{tries} runs failed: {error}", utc_now())
+            if tries >= NOTIFY_ATTEMPTS:
+                log.error("notification (%s) given up after %d runs: %s", what, tries, error)
+            else:
+                log.error("notification (%s) not delivered: %s; will retry next run", what, error)
             problems.append(str(error))
             continue
         with state.transaction():

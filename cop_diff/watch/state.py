@@ -20,7 +20,7 @@ from pathlib import Path
 from cop_diff.errors import CopDiffError, ExitCode
 from cop_diff.model import ComparisonRecord, Notification, Release
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS releases (
@@ -64,9 +64,12 @@ CREATE TABLE IF NOT EXISTS notifications (
     key TEXT NOT NULL UNIQUE,
     sent TEXT,
     attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT
+    last_error TEXT,
+    given_up TEXT
 );
 """
+MIGRATIONS = {1: ("ALTER TABLE notifications ADD COLUMN given_up TEXT",)}
+"""Schema version -> the statements that bring it to the next one."""
 
 
 class StateError(CopDiffError):
@@ -147,10 +150,18 @@ class State:
                 row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
                 if row is None:
                     self.db.execute("INSERT INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-                elif int(row[0]) != SCHEMA_VERSION:
+                    return
+                version = int(row[0])
+                if version > SCHEMA_VERSION:
                     raise StateError(
-                        f"made by another version of cop-diff (schema {row[0]})", path=str(path)
+                        f"made by a newer version of cop-diff (schema {version})", path=str(path)
                     )
+                for step in range(version, SCHEMA_VERSION):
+                    for statement in MIGRATIONS[step]:
+                        self.db.execute(statement)
+                self.db.execute(
+                    "UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),)
+                )
         except sqlite3.DatabaseError as error:
             raise StateError(f"not a cop-diff state database ({error})", path=str(path)) from error
 
@@ -272,9 +283,16 @@ class State:
     def pending(self) -> list[Notification]:
         rows = self.db.execute(
             "SELECT id, comparison_id, channel, target, via, key, attempts "
-            "FROM notifications WHERE sent IS NULL ORDER BY id"
+            "FROM notifications WHERE sent IS NULL AND given_up IS NULL ORDER BY id"
         )
         return [Notification(*row) for row in rows]
+
+    def give_up(self, notification: Notification, reason: str, now: str) -> None:
+        """Owed no longer: kept, with why, but never tried again."""
+        self.db.execute(
+            "UPDATE notifications SET given_up = ?, last_error = ? WHERE id = ?",
+            (now, reason, notification.id),
+        )
 
     def delivered(self, notification: Notification, now: str) -> None:
         self.db.execute(
