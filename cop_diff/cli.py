@@ -480,12 +480,12 @@ def watch(
         while True:
             try:
                 run_once(settings)
-                # What was owed before this watcher started is forgotten once, not what
-                # later passes owe.
-                settings = replace(settings, forget_notifications=False)
             except CopDiffError as error:
                 # A long-running watcher outlives a source that is down for a while.
                 logger.error("%s; will try again in %g minutes", error, interval)
+            # What was owed before this watcher started is forgotten by its first pass,
+            # not what later passes owe.
+            settings = replace(settings, forget_notifications=False)
             time.sleep(interval * 60)
     finally:
         logger.removeHandler(handler)
