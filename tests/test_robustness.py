@@ -10,6 +10,7 @@ import io
 import json
 import os
 import random
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -491,3 +492,19 @@ def test_several_outputs_are_written_all_or_none(tmp_path: Path) -> None:
     assert_one_line_error(result, "does not exist")
     assert first.read_text(encoding="utf-8") == "earlier report"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
+
+
+def test_a_page_with_a_damaged_stream_is_an_error_naming_the_page(tmp_path: Path) -> None:
+    """Random bytes inside one page's compressed content: pdfminer would read that page as
+    empty and the draft as shorter; cop-diff says which page cannot be decoded (exit 2)."""
+    data = bytearray(SAMPLE_V2.read_bytes())
+    # The content streams of fpdf2's pages, in page order.
+    starts = [match.end() for match in re.finditer(rb"stream\r?\n", data)]
+    noise = random.Random(7)
+    for at in range(starts[2] + 50, starts[2] + 350):
+        data[at] = noise.randrange(256)
+    damaged = tmp_path / "damaged.pdf"
+    damaged.write_bytes(bytes(data))
+    result = invoke("compare", str(SAMPLE_V2), str(damaged))
+    assert_one_line_error(result, "cannot be fully decoded", str(damaged))
+    assert re.search(r"page \d+ cannot", result.stderr)

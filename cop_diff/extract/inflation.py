@@ -57,6 +57,8 @@ class InflationBudget:
     """Bytes decoded so far by the streams that finished."""
     refusal: LimitError | None = None
     """The error once a limit was passed: every later decode raises it again."""
+    damaged: int = 0
+    """Flate streams damaged before their checksum: pdfminer reads them as empty."""
 
     def __post_init__(self) -> None:
         if self.max_stream_bytes < 1 or self.max_total_bytes < 1:
@@ -96,7 +98,11 @@ class InflationBudget:
         inflater = zlib.decompressobj()
         output = _Output(self)
         body, tail = data[:-CHECKSUM_TAIL], data[-CHECKSUM_TAIL:]
-        _inflate_into(output, inflater, body)
+        try:
+            _inflate_into(output, inflater, body)
+        except zlib.error:
+            self.damaged += 1
+            raise
         try:
             for byte in tail:
                 _inflate_into(output, inflater, bytes((byte,)))
@@ -237,6 +243,12 @@ def _uninstall() -> None:
         if _extractions_running == 0:
             for name in _PATCHED_NAMES:
                 setattr(pdftypes, name, _pdfminer_originals[name])
+
+
+def damaged_streams() -> int:
+    """How many damaged Flate streams the extraction running in this thread has met."""
+    budget = _active_budget.get()
+    return 0 if budget is None else budget.damaged
 
 
 @contextmanager

@@ -22,6 +22,7 @@ from cop_diff.extract.inflation import (
     MAX_TOTAL_BYTES,
     InflationBudget,
     bounded_inflation,
+    damaged_streams,
 )
 from cop_diff.extract.textclean import (
     classify_box_title,
@@ -261,12 +262,20 @@ def _layouts(
                 if number - 1 >= pages.stop:
                     return
                 continue
+            damaged_before = damaged_streams()
             interpreter.process_page(page)
             layout = device.get_result()
         except CopDiffError:
             raise
         except Exception as error:
             raise unreadable(error) from error
+        if damaged_streams() > damaged_before:
+            # pdfminer reads a damaged stream as empty: the page would lose text silently.
+            raise ExtractionError(
+                f"page {number} cannot be fully decoded (a damaged compressed stream); "
+                "get an undamaged copy of the file",
+                path=source,
+            )
         yield number, layout
 
 
