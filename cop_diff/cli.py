@@ -113,7 +113,7 @@ def reading_options(command: F) -> F:
         click.option(
             "--max-pages",
             type=click.IntRange(min=1),
-            help="Refuse a PDF with more pages than this (a wrong or hostile file).",
+            help="Refuse a PDF with more pages than this (a wrong or hostile file); default 2000.",
         ),
     )
     for option in reversed(options):
@@ -150,14 +150,14 @@ def outline(
         cop-diff outline drafts/sample-v2.pdf
         cop-diff outline drafts/sample-v3.pdf --format json > outline.json
     """
-    from cop_diff.extract import ExtractSettings
+    from cop_diff.extract import DEFAULT_MAX_PAGES, ExtractSettings
     from cop_diff.outline import render_outline
     from cop_diff.pipeline import Settings, extract_documents, segment_document
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.segment import SegmentSettings
 
     settings = Settings(
-        extract=ExtractSettings(password=password, max_pages=max_pages),
+        extract=ExtractSettings(password=password, max_pages=max_pages or DEFAULT_MAX_PAGES),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         cache=not no_cache,
     )
@@ -240,7 +240,7 @@ def compare(
         cop-diff compare drafts/sample-v2.pdf drafts/sample-v3.pdf
         cop-diff compare old.pdf new.html -o report.json -o summary.txt
     """
-    from cop_diff.extract import ExtractSettings
+    from cop_diff.extract import DEFAULT_MAX_PAGES, ExtractSettings
     from cop_diff.lexicon import load_lexicon
     from cop_diff.output import refuse_inputs_as_outputs, write_all_atomic
     from cop_diff.pipeline import Settings, changes_of_substance, compare_files
@@ -253,7 +253,7 @@ def compare(
 
     refuse_inputs_as_outputs((old, new), outputs)
     settings = Settings(
-        extract=ExtractSettings(password=password, max_pages=max_pages),
+        extract=ExtractSettings(password=password, max_pages=max_pages or DEFAULT_MAX_PAGES),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         lexicon=load_lexicon(lexicon_files),
         cache=not no_cache,
@@ -436,7 +436,7 @@ def watch(
     import re
     import time
 
-    from cop_diff.extract import ExtractSettings
+    from cop_diff.extract import DEFAULT_MAX_PAGES, ExtractSettings
     from cop_diff.pipeline import Settings
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.segment import SegmentSettings
@@ -468,7 +468,7 @@ def watch(
         base_url=base_url,
         forget_notifications=forget_notifications,
         compare=Settings(
-            extract=ExtractSettings(password=password, max_pages=max_pages),
+            extract=ExtractSettings(password=password, max_pages=max_pages or DEFAULT_MAX_PAGES),
             segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         ),
     )

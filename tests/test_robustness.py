@@ -508,3 +508,17 @@ def test_a_page_with_a_damaged_stream_is_an_error_naming_the_page(tmp_path: Path
     result = invoke("compare", str(SAMPLE_V2), str(damaged))
     assert_one_line_error(result, "cannot be fully decoded", str(damaged))
     assert re.search(r"page \d+ cannot", result.stderr)
+
+
+def test_a_pdf_is_limited_in_pages_by_default(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Without --max-pages, the default applies (2000, lowered here to keep the test fast)."""
+    from cop_diff import extract
+
+    assert "default 2000" in invoke("outline", "--help").stdout
+    assert extract.DEFAULT_MAX_PAGES == 2000
+    monkeypatch.setattr(extract, "DEFAULT_MAX_PAGES", 3)
+    path = text_pdf(tmp_path / "long.pdf", ["Signatories shall keep logs."], pages=5)
+    result = invoke("outline", str(path), "--no-cache")
+    assert_one_line_error(result, "5 pages", "--max-pages 3")
