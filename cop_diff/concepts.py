@@ -154,7 +154,7 @@ def build_concepts(
     """
     by_id = {p.id: p for p in outline.provisions}
     levels = {p.id: _level(p, by_id, lexicon) for p in outline.provisions}
-    pool = index.old if side == "old" else index.new
+    pool = index.pool(side)
     in_sentences: dict[str, set[int]] = {}
     for position, sentence in enumerate(pool):
         if levels[sentence.provision] != ABSENT:

@@ -235,7 +235,7 @@ def build_duties(
 ) -> tuple[Duty, ...]:
     """The ledger of one draft: one record per binding sentence that states a duty."""
     by_id = {p.id: p for p in outline.provisions}
-    pool = index.old if side == "old" else index.new
+    pool = index.pool(side)
     duties: list[Duty] = []
     for position, sentence in enumerate(pool):
         if not sentence.binding:

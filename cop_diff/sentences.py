@@ -113,11 +113,15 @@ class SentenceIndex:
     def of(self, side: str, provision: str) -> list[int]:
         return self.by_provision.get((side, provision), [])
 
+    def pool(self, side: str) -> list[Sentence]:
+        """Every sentence of one draft ("old" or "new"), indexed as everywhere here."""
+        return self.old if side == "old" else self.new
+
     def texts(self, side: str, provision: str) -> list[str]:
         """The sentences of one provision's own text: reading them one by one reuses
         what the detectors memoised for each, where the provision's whole text would be
         read afresh."""
-        pool = self.old if side == "old" else self.new
+        pool = self.pool(side)
         return [pool[at].text for at in self.of(side, provision)]
 
     def elsewhere(

@@ -78,7 +78,7 @@ def _change(
 def _relief(context: RuleContext, side: str, place: ConceptPlace) -> bool:
     if place.sentence < 0:
         return False
-    pool = context.sentences.old if side == "old" else context.sentences.new
+    pool = context.sentences.pool(side)
     return bool(phrases(context.lexicon.relief, pool[place.sentence].text))
 
 
@@ -161,5 +161,5 @@ def _text(context: RuleContext, side: str, place: ConceptPlace) -> str:
     if place.sentence < 0:
         by_id = context.old_by_id if side == "old" else context.new_by_id
         return by_id[place.provision].heading
-    pool = context.sentences.old if side == "old" else context.sentences.new
+    pool = context.sentences.pool(side)
     return pool[place.sentence].text

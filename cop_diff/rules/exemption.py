@@ -123,7 +123,7 @@ def _in_whole_provisions(context: RuleContext) -> Iterator[Finding]:
         ("old", context.removed_provisions()),
     ):
         by_id = context.new_by_id if side == "new" else context.old_by_id
-        pool = context.sentences.new if side == "new" else context.sentences.old
+        pool = context.sentences.pool(side)
         gone = {p.id for p in provisions}
         for provision_id in sorted(gone, key=list(by_id).index):
             provision = by_id[provision_id]

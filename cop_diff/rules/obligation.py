@@ -202,7 +202,7 @@ def detect_in_merges(context: RuleContext) -> Iterator[Finding]:
         if not (old.binding and new.binding):
             continue
         side, provision = ("old", old.id) if entry.relation == "merged" else ("new", new.id)
-        pool = index.old if side == "old" else index.new
+        pool = index.pool(side)
         for at in index.of(side, provision):
             sentence = pool[at].text
             level = strength(sentence, lexicon)

@@ -83,7 +83,7 @@ def _conditions_of(context: RuleContext, side: str, provision: str) -> tuple[Con
 def _openers_near(context: RuleContext, side: str, at: int) -> frozenset[str]:
     """How the conditions of the sentences next to one in its provision open ("if"): a
     sentence split in two often carries its condition into the next one, reworded."""
-    pool = context.sentences.old if side == "old" else context.sentences.new
+    pool = context.sentences.pool(side)
     here = pool[at].provision
     return frozenset(
         _opener(condition)

@@ -95,7 +95,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
 def _duty_kept(context: RuleContext, side: str, provision: Provision, instrument: str) -> bool:
     """Whether the duty of the sentence citing the instrument is in the other draft as
     well, as strongly: then only the citation moved, and the law applies either way."""
-    pool = context.sentences.old if side == "old" else context.sentences.new
+    pool = context.sentences.pool(side)
     ledger = context.ledger
     cited = _cited_as(provision, instrument, context)
     for at in context.sentences.of(side, provision.id):

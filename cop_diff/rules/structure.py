@@ -113,7 +113,7 @@ def _gone_confidence(context: RuleContext, side: str, provision: Provision, fate
     weakening only as far as the rest went, and a redraft restructures as often as it
     removes, so a duty with a binding sentence over 0.3 alike elsewhere leaves the
     finding a possibility."""
-    pool = context.sentences.old if side == "old" else context.sentences.new
+    pool = context.sentences.pool(side)
     nearest = max(
         (
             context.sentences.elsewhere(side, i, binding=True)
