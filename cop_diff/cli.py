@@ -9,12 +9,16 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 import click
 
 from cop_diff import __version__
 from cop_diff.errors import CopDiffError, ExitCode, printable, user_error
+from cop_diff.extract.pdfengine import DEFAULT_PDF_ENGINE, PDF_ENGINES, PdfEngineName
+
+if TYPE_CHECKING:
+    from cop_diff.extract import ExtractSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -96,7 +100,7 @@ def main(debug: bool) -> None:
 
 def reading_options(command: F) -> F:
     """How to read a draft, for every command that reads one: --profile, --password,
-    --max-pages."""
+    --max-pages, --pdf-engine."""
     options = (
         click.option(
             "--profile",
@@ -115,10 +119,31 @@ def reading_options(command: F) -> F:
             type=click.IntRange(min=1),
             help="Refuse a PDF with more pages than this (a wrong or hostile file); default 2000.",
         ),
+        click.option(
+            "--pdf-engine",
+            type=click.Choice(PDF_ENGINES),
+            default=DEFAULT_PDF_ENGINE,
+            show_default=True,
+            help="What reads a PDF: pdfium (fast, in C) or pdfminer (pdfminer.six, the "
+            "reference; five times slower).",
+        ),
     )
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def extract_settings(
+    password: str | None, max_pages: int | None, pdf_engine: str
+) -> ExtractSettings:
+    """The ``ExtractSettings`` of the reading options."""
+    from cop_diff.extract import DEFAULT_MAX_PAGES, ExtractSettings
+
+    return ExtractSettings(
+        pdf_engine=cast(PdfEngineName, pdf_engine),  # click has checked it is one
+        password=password,
+        max_pages=max_pages or DEFAULT_MAX_PAGES,
+    )
 
 
 @main.command()
@@ -140,6 +165,7 @@ def outline(
     profile_files: tuple[Path, ...],
     password: str | None,
     max_pages: int | None,
+    pdf_engine: str,
     no_cache: bool,
     quiet: bool,
 ) -> None:
@@ -150,14 +176,13 @@ def outline(
         cop-diff outline drafts/sample-v2.pdf
         cop-diff outline drafts/sample-v3.pdf --format json > outline.json
     """
-    from cop_diff.extract import DEFAULT_MAX_PAGES, ExtractSettings
     from cop_diff.outline import render_outline
     from cop_diff.pipeline import Settings, extract_documents, segment_document
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.segment import SegmentSettings
 
     settings = Settings(
-        extract=ExtractSettings(password=password, max_pages=max_pages or DEFAULT_MAX_PAGES),
+        extract=extract_settings(password, max_pages, pdf_engine),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         cache=not no_cache,
     )
@@ -225,6 +250,7 @@ def compare(
     lexicon_files: tuple[Path, ...],
     password: str | None,
     max_pages: int | None,
+    pdf_engine: str,
     no_cache: bool,
     quiet: bool,
     timings: bool,
@@ -240,7 +266,6 @@ def compare(
         cop-diff compare drafts/sample-v2.pdf drafts/sample-v3.pdf
         cop-diff compare old.pdf new.html -o report.json -o summary.txt
     """
-    from cop_diff.extract import DEFAULT_MAX_PAGES, ExtractSettings
     from cop_diff.lexicon import load_lexicon
     from cop_diff.output import refuse_inputs_as_outputs, write_all_atomic
     from cop_diff.pipeline import Settings, changes_of_substance, compare_files
@@ -253,7 +278,7 @@ def compare(
 
     refuse_inputs_as_outputs((old, new), outputs)
     settings = Settings(
-        extract=ExtractSettings(password=password, max_pages=max_pages or DEFAULT_MAX_PAGES),
+        extract=extract_settings(password, max_pages, pdf_engine),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         lexicon=load_lexicon(lexicon_files),
         cache=not no_cache,
@@ -416,6 +441,7 @@ def watch(
     profile_files: tuple[Path, ...],
     password: str | None,
     max_pages: int | None,
+    pdf_engine: str,
     forget_notifications: bool,
     quiet: bool,
 ) -> None:
@@ -436,7 +462,6 @@ def watch(
     import re
     import time
 
-    from cop_diff.extract import DEFAULT_MAX_PAGES, ExtractSettings
     from cop_diff.pipeline import Settings
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.segment import SegmentSettings
@@ -468,7 +493,7 @@ def watch(
         base_url=base_url,
         forget_notifications=forget_notifications,
         compare=Settings(
-            extract=ExtractSettings(password=password, max_pages=max_pages or DEFAULT_MAX_PAGES),
+            extract=extract_settings(password, max_pages, pdf_engine),
             segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         ),
     )

@@ -30,7 +30,7 @@ DropReason = Literal["header", "footer", "page-number", "toc", "chrome", "empty"
 
 @dataclass(frozen=True)
 class Line:
-    """One printed line of a PDF page, as pdfminer.six laid it out."""
+    """One printed line of a PDF page (or one run of text on it, as an engine reads it)."""
 
     text: str
     page: int

@@ -21,6 +21,7 @@ from cop_diff.extract import (
     page_ranges,
     read_page_range,
 )
+from cop_diff.extract.pdfengine import engine_version
 from cop_diff.lexicon import Lexicon, load_lexicon
 from cop_diff.model import Alignment, Comparison, Document, ListDiff, Outline, PairDiff
 from cop_diff.rank import rank_findings
@@ -60,8 +61,10 @@ def segment_document(path: Path, document: Document, settings: Settings) -> Outl
         return segment(document, settings.segment)
 
 
-def _cache_variant(options: ExtractSettings) -> str:
-    return f"max_pages={options.max_pages}"
+def cache_variant(options: ExtractSettings) -> str:
+    """The extraction options an entry of the extraction cache is keyed by: the page limit,
+    and the PDF engine with its version (an upgrade of either engine is a new key)."""
+    return f"max_pages={options.max_pages}|engine={engine_version(options.pdf_engine)}"
 
 
 def extract_document(path: Path, settings: Settings) -> Document:
@@ -77,7 +80,7 @@ def _extract_one(path: Path, options: ExtractSettings, use_cache: bool) -> Docum
         path,
         partial(extract, settings=options),
         enabled=use_cache and not options.password,
-        variant=_cache_variant(options),
+        variant=cache_variant(options),
     )
 
 
@@ -91,7 +94,7 @@ def extract_documents(
     Results are the same as one after the other; an error is raised for the first path
     that has one, as serial extraction would. Where processes cannot be started, serial.
     """
-    variant = _cache_variant(settings.extract)
+    variant = cache_variant(settings.extract)
     cached = [p for p in paths if settings.caching and extraction_cache.is_cached(p, variant)]
     uncached = [p for p in paths if p not in cached]
     if settings.workers > 1 and uncached:
@@ -128,7 +131,7 @@ def _extract_parallel(
     from concurrent.futures import Future, ProcessPoolExecutor, wait
     from concurrent.futures.process import BrokenProcessPool
 
-    variant = _cache_variant(settings.extract)
+    variant = cache_variant(settings.extract)
     plans = [ranges.get(path) for path in paths]
     try:
         with ProcessPoolExecutor(max_workers=settings.workers) as pool:

@@ -189,8 +189,7 @@ def test_parallel_extraction_splits_long_pdfs_and_equals_serial(
     from dataclasses import replace
 
     import cop_diff.extract
-    from cop_diff.extract import DEFAULT_MAX_PAGES
-    from cop_diff.pipeline import Settings, extract_documents
+    from cop_diff.pipeline import Settings, cache_variant, extract_documents
 
     monkeypatch.setattr(cop_diff.extract, "MIN_PAGES_TO_SPLIT", 2)  # the samples have 7
     paths = [SAMPLE, ROOT / "drafts" / "sample-v3.pdf"]
@@ -200,7 +199,7 @@ def test_parallel_extraction_splits_long_pdfs_and_equals_serial(
     assert parallel == extract_documents(paths, replace(Settings(cache=False), workers=1))
     assert sorted(done) == sorted(paths)
     # what was put together from the parts went into the cache, and comes back whole
-    assert all(cache.is_cached(p, f"max_pages={DEFAULT_MAX_PAGES}") for p in paths)
+    assert all(cache.is_cached(p, cache_variant(Settings().extract)) for p in paths)
     assert extract_documents(paths, Settings()) == parallel
 
 

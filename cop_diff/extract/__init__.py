@@ -9,10 +9,11 @@ from typing import TYPE_CHECKING
 
 from cop_diff.errors import InputError, about
 from cop_diff.extract.inflation import MAX_STREAM_BYTES, MAX_TOTAL_BYTES
+from cop_diff.extract.pdfengine import DEFAULT_PDF_ENGINE, PdfEngineName
 from cop_diff.model import Document, SourceFormat
 
 if TYPE_CHECKING:
-    from cop_diff.extract.pdf import PageLines
+    from cop_diff.extract.pdfengine import PageLines
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -25,8 +26,10 @@ drafts have 36 to 76; 3,040 pages took nearly 5 minutes and 1.25 GB to read."""
 
 @dataclass(frozen=True)
 class ExtractSettings:
-    """How to open a draft: a PDF's password, and how many pages or bytes are too many."""
+    """How to open a draft: which engine reads a PDF, its password, and how many pages or
+    bytes are too many."""
 
+    pdf_engine: PdfEngineName = DEFAULT_PDF_ENGINE
     password: str | None = None
     max_pages: int | None = DEFAULT_MAX_PAGES
     max_inflated_stream_bytes: int = MAX_STREAM_BYTES
@@ -37,7 +40,7 @@ class ExtractSettings:
     max_inflated_total_bytes: int = MAX_TOTAL_BYTES
     """Nor may a PDF's streams decode to more than this in all (the real drafts: 3 MB).
 
-    pdfminer keeps every decoded stream until the draft is read, so this bounds memory.
+    Both engines keep the decoded streams until the draft is read, so this bounds memory.
     """
 
 
@@ -87,6 +90,7 @@ def extract(path: Path, settings: ExtractSettings | None = None) -> Document:
                 data,
                 source=str(path),
                 sha256=digest,
+                engine=settings.pdf_engine,
                 password=settings.password or "",
                 max_pages=settings.max_pages,
                 max_inflated_stream_bytes=settings.max_inflated_stream_bytes,
@@ -127,9 +131,14 @@ def page_ranges(path: Path, settings: ExtractSettings, parts: int) -> list[PageR
     data = read_input(path)
     if parts < 2 or sniff_format(path, data[:4096]) != "pdf":
         return None
-    from cop_diff.extract.pdf import pdf_page_count
+    from cop_diff.extract.inflation import InflationBudget, bounded_inflation
+    from cop_diff.extract.pdfminer_engine import page_count
 
-    count = pdf_page_count(data, settings.password or "")
+    budget = InflationBudget(
+        str(path), settings.max_inflated_stream_bytes, settings.max_inflated_total_bytes
+    )
+    with bounded_inflation(budget):  # an object stream may be a bomb too
+        count = page_count(data, settings.password or "")
     too_long = settings.max_pages is not None and (count or 0) > settings.max_pages
     if count is None or count < MIN_PAGES_TO_SPLIT or too_long:
         return None
@@ -149,6 +158,7 @@ def read_page_range(part: PageRange) -> list[PageLines]:
         return read_pdf_pages(
             part.data,
             source=str(part.path),
+            engine=part.settings.pdf_engine,
             password=part.settings.password or "",
             max_pages=part.settings.max_pages,
             pages=part.pages,

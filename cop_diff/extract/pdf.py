@@ -1,28 +1,33 @@
-"""PDF extraction with pdfminer.six: pages -> lines -> clean-up -> blocks.
+"""PDF extraction: pages -> lines -> clean-up -> blocks, whichever engine reads the pages.
 
-Each printed line keeps its text, font size, bold/italic, position and page. Clean-up
-removes running headers and footers, page numbers and table-of-contents lines, marks
-lines inside shaded or framed boxes, then groups lines into paragraphs, headings and
-list items in reading order.
+An engine (``pdfengine``: pdfium by default, pdfminer.six the reference) gives each
+page's runs of text and shapes. From here on all is shared: runs on one row are joined
+into lines, shapes merged into box regions; clean-up removes running headers and footers,
+page numbers and table-of-contents lines, marks lines inside shaded or framed boxes, then
+groups lines into paragraphs, headings and list items in reading order.
 """
 
 from __future__ import annotations
 
-import io
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from typing import Any
 
-from cop_diff.errors import CopDiffError, ExtractionError, LimitError
+from cop_diff.errors import ExtractionError
 from cop_diff.extract.inflation import (
     MAX_STREAM_BYTES,
     MAX_TOTAL_BYTES,
     InflationBudget,
     bounded_inflation,
-    damaged_streams,
+)
+from cop_diff.extract.pdfengine import (
+    DEFAULT_PDF_ENGINE,
+    PageLines,
+    PdfEngineName,
+    Rect,
+    pdf_engine,
 )
 from cop_diff.extract.textclean import (
     classify_box_title,
@@ -57,39 +62,13 @@ _SENTENCE_END = re.compile(r"[.:;!?)\]”\"']$")
 
 
 @dataclass(frozen=True)
-class _Rect:
-    x0: float
-    top: float
-    x1: float
-    bottom: float
+class _Page:
+    """A page laid out: its lines (runs on one row joined), top to bottom, and its boxes."""
 
-    def contains(self, x: float, y: float) -> bool:
-        return self.x0 - 1 <= x <= self.x1 + 1 and self.top - 1 <= y <= self.bottom + 1
-
-    def near(self, other: _Rect) -> bool:
-        tol = BOX_JOIN_TOLERANCE
-        return not (
-            other.x0 > self.x1 + tol
-            or other.x1 < self.x0 - tol
-            or other.top > self.bottom + tol
-            or other.bottom < self.top - tol
-        )
-
-    def union(self, other: _Rect) -> _Rect:
-        return _Rect(
-            min(self.x0, other.x0),
-            min(self.top, other.top),
-            max(self.x1, other.x1),
-            max(self.bottom, other.bottom),
-        )
-
-
-@dataclass(frozen=True)
-class PageLines:
     number: int
     height: float
     lines: tuple[Line, ...]
-    boxes: tuple[_Rect, ...]
+    boxes: tuple[Rect, ...]
 
 
 def extract_pdf(
@@ -97,6 +76,7 @@ def extract_pdf(
     *,
     source: str,
     sha256: str,
+    engine: PdfEngineName = DEFAULT_PDF_ENGINE,
     password: str = "",
     max_pages: int | None = None,
     max_inflated_stream_bytes: int = MAX_STREAM_BYTES,
@@ -110,6 +90,7 @@ def extract_pdf(
     pages = read_pdf_pages(
         data,
         source=source,
+        engine=engine,
         password=password,
         max_pages=max_pages,
         max_inflated_stream_bytes=max_inflated_stream_bytes,
@@ -122,18 +103,21 @@ def read_pdf_pages(
     data: bytes,
     *,
     source: str,
+    engine: PdfEngineName = DEFAULT_PDF_ENGINE,
     password: str = "",
     max_pages: int | None = None,
     pages: range | None = None,
     max_inflated_stream_bytes: int = MAX_STREAM_BYTES,
     max_inflated_total_bytes: int = MAX_TOTAL_BYTES,
 ) -> list[PageLines]:
-    """The lines and boxes of each page, or of the pages in ``pages`` (0-based), so that
-    parts of one PDF can be read in several processes and put together by
+    """The runs of text and shapes of each page, or of the pages in ``pages`` (0-based),
+    so that parts of one PDF can be read in several processes and put together by
     ``assemble_pdf``."""
     budget = InflationBudget(source, max_inflated_stream_bytes, max_inflated_total_bytes)
     with bounded_inflation(budget):
-        return list(_read_pages(data, source, password, max_pages, pages))
+        return pdf_engine(engine).read_pages(
+            data, source=source, password=password, max_pages=max_pages, pages=pages
+        )
 
 
 def assemble_pdf(pages: list[PageLines], *, source: str, sha256: str) -> Document:
@@ -144,7 +128,8 @@ def assemble_pdf(pages: list[PageLines], *, source: str, sha256: str) -> Documen
             "the PDF has no text layer (a scan?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`",
             path=source,
         )
-    kept, dropped = _drop_page_furniture(pages)
+    laid_out = [_lay_out(page) for page in pages]
+    kept, dropped = _drop_page_furniture(laid_out)
     vocabulary = word_counts(line.text for page in kept for line in page.lines)
     blocks = tuple(_build_blocks(kept, vocabulary))
     return Document(
@@ -157,185 +142,17 @@ def assemble_pdf(pages: list[PageLines], *, source: str, sha256: str) -> Documen
     )
 
 
-def pdf_page_count(data: bytes, password: str = "") -> int | None:
-    """The page count the PDF declares; ``None`` if it cannot be opened or says none (the
-    full extraction then says what is wrong)."""
-    from pdfminer.pdfdocument import PDFDocument
-    from pdfminer.pdfparser import PDFParser
-
-    try:
-        return _page_count(PDFDocument(PDFParser(io.BytesIO(data)), password=password))
-    except Exception:
-        return None
+# --- rows and boxes ---------------------------------------------------------------------------
 
 
-# --- reading pages ----------------------------------------------------------------------------
-
-
-def _read_pages(
-    data: bytes,
-    source: str,
-    password: str = "",
-    max_pages: int | None = None,
-    pages: range | None = None,
-) -> Iterator[PageLines]:
-    from pdfminer.layout import LTChar, LTCurve, LTTextContainer, LTTextLine
-
-    for number, layout in _layouts(data, source, password, max_pages, pages):
-        height = float(layout.height)
-        raw_lines: list[Line] = []
-        rects: list[_Rect] = []
-        for element in layout:
-            if isinstance(element, LTTextContainer):
-                for text_line in element:
-                    if isinstance(text_line, LTTextLine):
-                        chars = [c for c in text_line if isinstance(c, LTChar)]
-                        line = _make_line(text_line.get_text(), chars, text_line, number, height)
-                        if line is not None:
-                            raw_lines.append(line)
-            elif isinstance(element, LTCurve):
-                rect = _box_rect(element, height)
-                if rect is not None:
-                    rects.append(rect)
-        yield PageLines(number, height, tuple(_merge_rows(raw_lines)), _merge_rects(rects))
-
-
-def _layouts(
-    data: bytes, source: str, password: str, max_pages: int | None, pages: range | None = None
-) -> Iterator[tuple[int, Any]]:
-    """pdfminer's layout of each page (or of those in ``pages``), with its number from 1.
-
-    Whatever pdfminer raises while it parses the file is a fault of the file (pdfminer
-    raises ``KeyError``, ``IndexError``, ``struct.error``, ``zlib.error``... on damaged
-    PDFs), so every exception from it becomes one ``ExtractionError``; the caller's own
-    processing of each layout happens outside, where a bug stays a bug.
-    """
-    from pdfminer.converter import PDFPageAggregator
-    from pdfminer.layout import LAParams
-    from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
-    from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
-    from pdfminer.pdfpage import PDFPage
-    from pdfminer.pdfparser import PDFParser
-
-    laparams = LAParams(line_margin=0.3, char_margin=2.0, word_margin=0.1, boxes_flow=None)
-
-    def unreadable(error: BaseException) -> CopDiffError:
-        if isinstance(error, (PDFPasswordIncorrect, PDFEncryptionError)):
-            message = (
-                "the PDF is encrypted and the password is wrong; check --password"
-                if password
-                else "the PDF is encrypted; give its password with --password"
-            )
-            return ExtractionError(message, path=source)
-        if isinstance(error, (RecursionError, MemoryError)):
-            return LimitError(
-                f"the PDF is too complex to read ({type(error).__name__}); is it damaged?",
-                path=source,
-            )
-        return ExtractionError(
-            f"not a readable PDF ({type(error).__name__}); is the file complete?", path=source
-        )
-
-    try:
-        document = PDFDocument(PDFParser(io.BytesIO(data)), password=password)
-        count = _page_count(document)
-        manager = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(manager, laparams=laparams)
-        interpreter = PDFPageInterpreter(manager, device)
-        page_objects = PDFPage.create_pages(document)
-    except CopDiffError:
-        raise
-    except Exception as error:
-        raise unreadable(error) from error
-    if max_pages is not None and count is not None and count > max_pages:
-        raise _too_long(source, count, max_pages)
-    number = 0
-    while True:
-        try:
-            page = next(page_objects, None)
-            if page is None:
-                return
-            number += 1
-            if max_pages is not None and number > max_pages:
-                raise _too_long(source, None, max_pages)
-            if pages is not None and number - 1 not in pages:
-                if number - 1 >= pages.stop:
-                    return
-                continue
-            damaged_before = damaged_streams()
-            interpreter.process_page(page)
-            layout = device.get_result()
-        except CopDiffError:
-            raise
-        except Exception as error:
-            raise unreadable(error) from error
-        if damaged_streams() > damaged_before:
-            # pdfminer reads a damaged stream as empty: the page would lose text silently.
-            raise ExtractionError(
-                f"page {number} cannot be fully decoded (a damaged compressed stream); "
-                "get an undamaged copy of the file",
-                path=source,
-            )
-        yield number, layout
-
-
-def _page_count(document: Any) -> int | None:
-    """The page count the PDF declares, if it declares one that makes sense."""
-    from pdfminer.pdftypes import resolve1
-
-    try:
-        count = resolve1(resolve1(document.catalog["Pages"])["Count"])
-    except Exception:
-        return None
-    return count if isinstance(count, int) and count >= 0 else None
-
-
-def _too_long(source: str, count: int | None, max_pages: int) -> LimitError:
-    pages = f"{count} pages" if count is not None else f"more than {max_pages} pages"
-    return LimitError(
-        f"the PDF has {pages}, more than --max-pages {max_pages}; raise the limit if it "
-        "is the right file",
-        path=source,
-    )
-
-
-def _make_line(
-    text: str, chars: Sequence[object], box: object, page: int, height: float
-) -> Line | None:
-    from pdfminer.layout import LTChar
-
-    clean = normalize_text(text)
-    if not clean:
-        return None
-    sizes: Counter[float] = Counter()
-    bold = italic = letters = 0
-    for char in chars:
-        assert isinstance(char, LTChar)
-        if not char.get_text().strip():
-            continue
-        letters += 1
-        sizes[round(char.size, 1)] += 1
-        name = char.fontname.lower()
-        bold += any(w in name for w in ("bold", "black", "heavy", "semibold", "demi"))
-        italic += "italic" in name or "oblique" in name
-    x0, y0, x1, y1 = box.bbox  # type: ignore[attr-defined]
-    return Line(
-        text=clean,
-        page=page,
-        x0=round(float(x0), 1),
-        top=round(height - float(y1), 1),
-        x1=round(float(x1), 1),
-        bottom=round(height - float(y0), 1),
-        size=sizes.most_common(1)[0][0] if sizes else 0.0,
-        bold=letters > 0 and bold >= 0.9 * letters,
-        italic=letters > 0 and italic >= 0.9 * letters,
-    )
+def _lay_out(page: PageLines) -> _Page:
+    return _Page(page.number, page.height, tuple(_merge_rows(page.lines)), _merge_rects(page.rects))
 
 
 def _merge_rows(lines: Iterable[Line]) -> Iterator[Line]:
-    """Order lines top to bottom and join pieces printed on the same row.
+    """Order lines top to bottom and join runs printed on the same row.
 
-    pdfminer often splits a bullet glyph, or a tab-separated label, from its text.
+    A bullet glyph, or a tab-separated label, is often a run of its own.
     """
     ordered = sorted(lines, key=lambda line: (line.top, line.x0))
     row: list[Line] = []
@@ -363,60 +180,35 @@ def _join_row(row: list[Line]) -> Line:
     )
 
 
-def _box_rect(element: object, height: float) -> _Rect | None:
-    """A shaded rectangle or a piece of a box's frame, or ``None``.
-
-    Word shades a box with filled rectangles; Chromium draws a frame as four thin
-    filled rectangles. Both are kept here and merged into regions later.
-    """
-    fill = getattr(element, "fill", False)
-    stroke = getattr(element, "stroke", False)
-    if fill and _is_white(getattr(element, "non_stroking_color", None)):
-        return None
-    if not fill and not (stroke and not _is_white(getattr(element, "stroking_color", None))):
-        return None
-    x0, y0, x1, y1 = element.bbox  # type: ignore[attr-defined]
-    return _Rect(float(x0), height - float(y1), float(x1), height - float(y0))
-
-
-def _is_white(colour: object) -> bool:
-    if colour is None:
-        return False
-    values = colour if isinstance(colour, (tuple, list)) else (colour,)
-    try:
-        numbers = [float(v) for v in values]
-    except (TypeError, ValueError):
-        return False
-    if len(numbers) == 4:  # CMYK: white is no ink
-        return all(v <= 0.02 for v in numbers)
-    return all(v >= 0.98 for v in numbers)
-
-
-def _merge_rects(rects: list[_Rect]) -> tuple[_Rect, ...]:
+def _merge_rects(rects: Iterable[Rect]) -> tuple[Rect, ...]:
     """Merge touching rectangles into box regions; drop tables and decorations.
 
     A region with a vertical rule inside it is a table, not a box; a region too small
     to hold a line of text is an underline or a rule.
     """
-    regions: list[list[_Rect]] = []
+    regions: list[list[Rect]] = []
     for rect in sorted(rects, key=lambda r: (r.top, r.x0)):
-        touching = [region for region in regions if any(part.near(rect) for part in region)]
+        touching = [
+            region
+            for region in regions
+            if any(part.near(rect, BOX_JOIN_TOLERANCE) for part in region)
+        ]
         merged = [rect]
         for region in touching:
             regions.remove(region)
             merged.extend(region)
         regions.append(merged)
-    boxes: list[_Rect] = []
+    boxes: list[Rect] = []
     for parts in regions:
         bounds = parts[0]
         for part in parts[1:]:
             bounds = bounds.union(part)
-        if bounds.x1 - bounds.x0 < BOX_MIN_WIDTH or bounds.bottom - bounds.top < 8:
+        if bounds.width < BOX_MIN_WIDTH or bounds.height < 8:
             continue
         inner_rules = [
             p
             for p in parts
-            if p.x1 - p.x0 < 3 and p.bottom - p.top > 8 and bounds.x0 + 5 < p.x0 < bounds.x1 - 5
+            if p.width < 3 and p.height > 8 and bounds.x0 + 5 < p.x0 < bounds.x1 - 5
         ]
         if not inner_rules:
             boxes.append(bounds)
@@ -434,7 +226,7 @@ def _in_margin(line: Line, height: float) -> bool:
     return line.top < height * MARGIN_BAND or line.bottom > height * (1 - MARGIN_BAND)
 
 
-def _drop_page_furniture(pages: list[PageLines]) -> tuple[list[PageLines], list[Dropped]]:
+def _drop_page_furniture(pages: list[_Page]) -> tuple[list[_Page], list[Dropped]]:
     """Remove running headers and footers, page numbers and table-of-contents lines."""
     margin_counts: Counter[str] = Counter()
     for page in pages:
@@ -444,7 +236,7 @@ def _drop_page_furniture(pages: list[PageLines]) -> tuple[list[PageLines], list[
     repeated = {key for key, count in margin_counts.items() if count >= threshold}
 
     dropped: list[Dropped] = []
-    kept_pages: list[PageLines] = []
+    kept_pages: list[_Page] = []
     for page in pages:
         kept: list[Line] = []
         for line in page.lines:
@@ -467,11 +259,9 @@ def _furniture_reason(line: Line, height: float, repeated: set[str]) -> DropReas
     return None
 
 
-def _drop_toc(
-    pages: list[PageLines], dropped: list[Dropped]
-) -> tuple[list[PageLines], list[Dropped]]:
+def _drop_toc(pages: list[_Page], dropped: list[Dropped]) -> tuple[list[_Page], list[Dropped]]:
     """Drop table-of-contents lines: dotted leaders, their wrapped first halves, the title."""
-    result: list[PageLines] = []
+    result: list[_Page] = []
     for page in pages:
         lines = list(page.lines)
         is_toc = [is_dotted_leader_line(line.text) for line in lines]
@@ -508,7 +298,7 @@ class _Pending:
     """Left edge of the block's first line (the marker, for a list item)."""
 
 
-def _build_blocks(pages: list[PageLines], vocabulary: Counter[str]) -> list[Block]:
+def _build_blocks(pages: list[_Page], vocabulary: Counter[str]) -> list[Block]:
     pending_blocks = list(_group_lines(pages))
     heading_sizes = sorted(
         {p.lines[0].size for p in pending_blocks if p.kind == "heading"}, reverse=True
@@ -518,7 +308,7 @@ def _build_blocks(pages: list[PageLines], vocabulary: Counter[str]) -> list[Bloc
     return _nest_list_items(blocks)
 
 
-def _group_lines(pages: list[PageLines]) -> Iterator[_Pending]:
+def _group_lines(pages: list[_Page]) -> Iterator[_Pending]:
     all_lines = [line for page in pages for line in page.lines]
     if not all_lines:
         return
@@ -602,7 +392,7 @@ def _body_size(lines: list[Line]) -> float:
     return weights.most_common(1)[0][0]
 
 
-def _body_line_height(pages: list[PageLines], body_size: float) -> float:
+def _body_line_height(pages: list[_Page], body_size: float) -> float:
     steps = [
         b.top - a.top
         for page in pages
@@ -651,7 +441,7 @@ def _continues_heading(previous: Line | None, line: Line, line_height: float) ->
     )
 
 
-def _box_of(line: Line, page: PageLines) -> tuple[int, int] | None:
+def _box_of(line: Line, page: _Page) -> tuple[int, int] | None:
     x = (line.x0 + min(line.x1, line.x0 + 40)) / 2
     y = (line.top + line.bottom) / 2
     for index, rect in enumerate(page.boxes):
