@@ -22,7 +22,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import sys
 from collections.abc import Iterable
 from dataclasses import fields
 from functools import cache
@@ -32,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 from cop_diff import __version__
 from cop_diff.cache import cache_dir, read_entry, write_entry
 from cop_diff.model import Alignment, DiffOp, Finding, Outline, PairDiff, Provision
+from cop_diff.versions import installed_versions
 
 if TYPE_CHECKING:
     from cop_diff.align import AlignSettings
@@ -43,8 +43,8 @@ _CODE_SUFFIXES = (".py", ".toml")
 _ANALYSIS_LIBRARIES = frozenset(
     {"numpy", "scipy", "fast_diff_match_patch", "diff_match_patch", "snowballstemmer", "pystemmer"}
 )
-"""Distribution names (lower case, as in ``.dist-info`` folder names) of the libraries
-whose output the analysis depends on."""
+"""Distribution names (``versions.canonical``) of the libraries whose output the analysis
+depends on."""
 _PROVISION_FIELDS = tuple(f.name for f in fields(Provision))
 
 
@@ -64,22 +64,13 @@ def code_fingerprint(package: Path = _PACKAGE) -> str:
     return digest.hexdigest()
 
 
-@cache
 def dependency_versions() -> tuple[str, ...]:
-    """The installed distributions (name and version, from their ``.dist-info`` folder
-    names) of the libraries whose results the analysis depends on. Read from the folder
-    listings: importing ``importlib.metadata`` would add 45 ms to every run."""
-    found = []
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for name in names:
-            stem = name.removesuffix(".dist-info")
-            if stem != name and stem.split("-")[0].lower() in _ANALYSIS_LIBRARIES:
-                found.append(stem)
-    return tuple(sorted(found))
+    """The installed distributions ("numpy-1.26.4") of the libraries whose results the
+    analysis depends on."""
+    versions = installed_versions()
+    return tuple(
+        sorted(f"{name}-{versions[name]}" for name in _ANALYSIS_LIBRARIES & versions.keys())
+    )
 
 
 def outline_digest(outline: Outline) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from cop_diff.extract import extract
+from cop_diff.extract.pdfengine import PDF_ENGINES, PdfEngineName
 from cop_diff.model import Outline
 from cop_diff.segment import segment
 
@@ -38,6 +39,13 @@ def private_cache_dir(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path
         os.environ.pop("COP_DIFF_CACHE_DIR", None)
     else:
         os.environ["COP_DIFF_CACHE_DIR"] = before
+
+
+@pytest.fixture(params=PDF_ENGINES)
+def pdf_engine(request: pytest.FixtureRequest) -> PdfEngineName:
+    """Each PDF engine in turn: a test taking this runs once with pdfium, once with pdfminer."""
+    engine: PdfEngineName = request.param
+    return engine
 
 
 @pytest.fixture(scope="session")

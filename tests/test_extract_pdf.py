@@ -1,6 +1,7 @@
 """The PDF extractor's clean-ups, each on a small PDF built here with fpdf2 (tests/pdf_factory.py).
 
-The wording is invented, in the style of a code of practice.
+Every test runs with each PDF engine (the ``pdf_engine`` fixture). The wording is
+invented, in the style of a code of practice.
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from cop_diff.errors import ExtractionError, InputError
-from cop_diff.extract import extract
+from cop_diff.extract import ExtractSettings, extract
+from cop_diff.extract.pdfengine import PdfEngineName
 from cop_diff.model import Block, Document
 from tests.pdf_factory import Box, Gap, Item, Rect, Text, make_pdf
 
@@ -22,9 +24,11 @@ def extract_built(
     header: str | None = None,
     footer: str | None = None,
     first_page: int = 1,
+    *,
+    engine: PdfEngineName,
 ) -> Document:
     path = make_pdf(tmp_path / "draft.pdf", pages, header, footer, first_page)
-    return extract(path)
+    return extract(path, ExtractSettings(pdf_engine=engine))
 
 
 def block_with(document: Document, fragment: str) -> Block:
@@ -59,11 +63,18 @@ def body_page(number: int) -> list[Item]:
     ],
 )
 def test_running_header_and_footer_are_dropped(
-    tmp_path: Path, footer: str, first_page: int, first_label: str, reasons: set[str]
+    tmp_path: Path,
+    footer: str,
+    first_page: int,
+    first_label: str,
+    reasons: set[str],
+    pdf_engine: PdfEngineName,
 ) -> None:
     near_top = "Signatories shall appoint a contact point for the AI Office."
     pages = [body_page(1), [Text(near_top, y=60), Gap(40), *body_page(2)], body_page(3)]
-    document = extract_built(tmp_path, pages, "DRAFT DOCUMENT", footer, first_page)
+    document = extract_built(
+        tmp_path, pages, "DRAFT DOCUMENT", footer, first_page, engine=pdf_engine
+    )
 
     headers = [(d.text, d.reason, d.page) for d in document.dropped if d.text == "DRAFT DOCUMENT"]
     assert headers == [("DRAFT DOCUMENT", "header", n) for n in (1, 2, 3)]
@@ -83,7 +94,7 @@ def test_running_header_and_footer_are_dropped(
 # --- 2. paragraphs across page breaks ---------------------------------------------------------
 
 
-def test_paragraph_continues_across_page_break(tmp_path: Path) -> None:
+def test_paragraph_continues_across_page_break(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     pages: list[list[Item]] = [
         [
             Text("Commitment 2. Incident reporting", size=14),
@@ -102,7 +113,9 @@ def test_paragraph_continues_across_page_break(tmp_path: Path) -> None:
             Text("publish the outcome of the review on their website."),
         ],
     ]
-    document = extract_built(tmp_path, pages, "DRAFT DOCUMENT", "{page} / {pages}")
+    document = extract_built(
+        tmp_path, pages, "DRAFT DOCUMENT", "{page} / {pages}", engine=pdf_engine
+    )
 
     block = block_with(document, "referred to in this")
     assert block.text == (
@@ -119,7 +132,9 @@ def test_paragraph_continues_across_page_break(tmp_path: Path) -> None:
 # --- 3. line-end hyphenation ------------------------------------------------------------------
 
 
-def test_typesetter_hyphen_is_joined_and_compound_hyphen_kept(tmp_path: Path) -> None:
+def test_typesetter_hyphen_is_joined_and_compound_hyphen_kept(
+    tmp_path: Path, pdf_engine: PdfEngineName
+) -> None:
     pages: list[list[Item]] = [
         [
             Text("Signatories shall draw up a plan for the imple-"),
@@ -128,7 +143,7 @@ def test_typesetter_hyphen_is_joined_and_compound_hyphen_kept(tmp_path: Path) ->
             Text("AI models shall keep the plan up to date."),
         ]
     ]
-    document = extract_built(tmp_path, pages)
+    document = extract_built(tmp_path, pages, engine=pdf_engine)
 
     assert block_with(document, "Signatories").text == (
         "Signatories shall draw up a plan for the implementation of this Commitment before"
@@ -140,7 +155,7 @@ def test_typesetter_hyphen_is_joined_and_compound_hyphen_kept(tmp_path: Path) ->
 # --- 4. ligatures -----------------------------------------------------------------------------
 
 
-def test_ligature_glyphs_are_expanded(tmp_path: Path) -> None:
+def test_ligature_glyphs_are_expanded(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     pages: list[list[Item]] = [
         [
             Text("Commitment 3. Conﬂicts of interest", size=14),
@@ -148,7 +163,7 @@ def test_ligature_glyphs_are_expanded(tmp_path: Path) -> None:
             Text("Signatories shall ﬁle a notiﬁcation of any conﬂict of interest."),
         ]
     ]
-    document = extract_built(tmp_path, pages)
+    document = extract_built(tmp_path, pages, engine=pdf_engine)
 
     assert [b.text for b in document.blocks] == [
         "Commitment 3. Conflicts of interest",
@@ -165,7 +180,7 @@ def list_items(document: Document) -> list[tuple[str | None, int, str]]:
     return [(b.marker, b.level, b.text) for b in document.blocks if b.kind == "list-item"]
 
 
-def test_bullet_glyphs_become_bullet_markers(tmp_path: Path) -> None:
+def test_bullet_glyphs_become_bullet_markers(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     pages: list[list[Item]] = [
         [
             Text("Signatories shall:"),
@@ -174,7 +189,7 @@ def test_bullet_glyphs_become_bullet_markers(tmp_path: Path) -> None:
             Text("keep records for ten years.", x=90, marker="–"),
         ]
     ]
-    document = extract_built(tmp_path, pages)
+    document = extract_built(tmp_path, pages, engine=pdf_engine)
 
     assert list_items(document) == [
         ("•", 1, "document the model;"),
@@ -185,7 +200,7 @@ def test_bullet_glyphs_become_bullet_markers(tmp_path: Path) -> None:
     assert not any(glyph in all_text(document) for glyph in "•▪–")
 
 
-def test_enumerators_and_nested_list(tmp_path: Path) -> None:
+def test_enumerators_and_nested_list(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     pages: list[list[Item]] = [
         [
             Text("Signatories shall report:"),
@@ -200,7 +215,7 @@ def test_enumerators_and_nested_list(tmp_path: Path) -> None:
             Text("risks from misuse.", x=90, marker="2."),
         ]
     ]
-    document = extract_built(tmp_path, pages)
+    document = extract_built(tmp_path, pages, engine=pdf_engine)
 
     assert list_items(document) == [
         ("(a)", 1, "the date of the incident;"),
@@ -213,7 +228,7 @@ def test_enumerators_and_nested_list(tmp_path: Path) -> None:
     ]
 
 
-def test_wrapped_list_item_is_one_block(tmp_path: Path) -> None:
+def test_wrapped_list_item_is_one_block(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     pages: list[list[Item]] = [
         [
             Text("Signatories shall describe:"),
@@ -229,7 +244,7 @@ def test_wrapped_list_item_is_one_block(tmp_path: Path) -> None:
             Text("Signatories shall update the description."),
         ]
     ]
-    document = extract_built(tmp_path, pages)
+    document = extract_built(tmp_path, pages, engine=pdf_engine)
 
     assert list_items(document) == [
         (
@@ -243,14 +258,16 @@ def test_wrapped_list_item_is_one_block(tmp_path: Path) -> None:
     assert block_with(document, "update the description").kind == "paragraph"
 
 
-def test_enumerator_at_start_of_wrapped_sentence_is_not_a_list_item(tmp_path: Path) -> None:
+def test_enumerator_at_start_of_wrapped_sentence_is_not_a_list_item(
+    tmp_path: Path, pdf_engine: PdfEngineName
+) -> None:
     pages: list[list[Item]] = [
         [
             Text("Signatories shall report serious incidents as set out in Article 73, point"),
             Text("(a) of the AI Act, to the AI Office without undue delay."),
         ]
     ]
-    document = extract_built(tmp_path, pages)
+    document = extract_built(tmp_path, pages, engine=pdf_engine)
 
     assert list_items(document) == []
     block = block_with(document, "Signatories")
@@ -268,7 +285,7 @@ def toc_line(title: str, page: int, x: float = 72.0) -> Text:
     return Text(f"{title} {'.' * 30} {page}", x=x)
 
 
-def test_table_of_contents_is_dropped(tmp_path: Path) -> None:
+def test_table_of_contents_is_dropped(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     headings = [
         "Commitment 1. Scope",
         "Commitment 2. Incident reporting",
@@ -293,7 +310,7 @@ def test_table_of_contents_is_dropped(tmp_path: Path) -> None:
             Text("they sign this Code of Practice."),
             Gap(),
         ]
-    document = extract_built(tmp_path, [toc, body])
+    document = extract_built(tmp_path, [toc, body], engine=pdf_engine)
 
     toc_dropped = [(d.text, d.page) for d in document.dropped if d.reason == "toc"]
     assert [text.split(" .")[0] for text, _ in toc_dropped] == [
@@ -321,7 +338,7 @@ LEGAL_QUOTE = [
 ]
 
 
-def test_shaded_legal_text_box(tmp_path: Path) -> None:
+def test_shaded_legal_text_box(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     pages: list[list[Item]] = [
         [
             Text("Commitment 5. Copyright", size=14),
@@ -332,7 +349,7 @@ def test_shaded_legal_text_box(tmp_path: Path) -> None:
             Text("Signatories shall publish a summary of the policy."),
         ]
     ]
-    document = extract_built(tmp_path, pages)
+    document = extract_built(tmp_path, pages, engine=pdf_engine)
 
     title = block_with(document, "LEGAL TEXT")
     quote = block_with(document, "Union law on copyright")
@@ -344,7 +361,7 @@ def test_shaded_legal_text_box(tmp_path: Path) -> None:
     assert (after.box, after.box_id) == (None, None)
 
 
-def test_framed_summary_of_changes_box(tmp_path: Path) -> None:
+def test_framed_summary_of_changes_box(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     pages: list[list[Item]] = [
         [
             Text("Signatories shall assess systemic risks."),
@@ -360,7 +377,7 @@ def test_framed_summary_of_changes_box(tmp_path: Path) -> None:
             Text("Signatories shall reassess the risks every six months."),
         ]
     ]
-    document = extract_built(tmp_path, pages)
+    document = extract_built(tmp_path, pages, engine=pdf_engine)
 
     boxed = [b for b in document.blocks if b.box is not None]
     assert [b.text for b in boxed] == [
@@ -371,7 +388,9 @@ def test_framed_summary_of_changes_box(tmp_path: Path) -> None:
     assert block_with(document, "reassess").box is None
 
 
-def test_box_continuing_on_next_page_keeps_its_id(tmp_path: Path) -> None:
+def test_box_continuing_on_next_page_keeps_its_id(
+    tmp_path: Path, pdf_engine: PdfEngineName
+) -> None:
     pages: list[list[Item]] = [
         [
             Text("Signatories shall keep technical documentation."),
@@ -391,7 +410,7 @@ def test_box_continuing_on_next_page_keeps_its_id(tmp_path: Path) -> None:
             Box([Text("LEGAL TEXT", bold=True), *LEGAL_QUOTE]),
         ],
     ]
-    document = extract_built(tmp_path, pages)
+    document = extract_built(tmp_path, pages, engine=pdf_engine)
 
     first = block_with(document, "draw up and keep")
     rest = block_with(document, "results of its evaluation")
@@ -404,7 +423,7 @@ def test_box_continuing_on_next_page_keeps_its_id(tmp_path: Path) -> None:
     assert second_box.box_id not in (None, first.box_id)
 
 
-def test_ruled_table_is_not_a_box(tmp_path: Path) -> None:
+def test_ruled_table_is_not_a_box(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     pages: list[list[Item]] = [
         [
             Text("Signatories shall treat the following risks as systemic:"),
@@ -420,7 +439,7 @@ def test_ruled_table_is_not_a_box(tmp_path: Path) -> None:
             Box([Text("Summary of changes from the previous draft", bold=True)], style="framed"),
         ]
     ]
-    document = extract_built(tmp_path, pages)
+    document = extract_built(tmp_path, pages, engine=pdf_engine)
 
     for fragment in ("Systemic risk", "Cyber offence", "Loss of control"):
         assert block_with(document, fragment).box is None, fragment
@@ -431,7 +450,7 @@ def test_ruled_table_is_not_a_box(tmp_path: Path) -> None:
 # --- 8. headings ------------------------------------------------------------------------------
 
 
-def test_headings_by_size_and_bold(tmp_path: Path) -> None:
+def test_headings_by_size_and_bold(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     pages: list[list[Item]] = [
         [
             Text("Commitment 1. Transparency", size=16),
@@ -446,7 +465,7 @@ def test_headings_by_size_and_bold(tmp_path: Path) -> None:
             Text("and shall provide it to the AI Office on request."),
         ]
     ]
-    document = extract_built(tmp_path, pages)
+    document = extract_built(tmp_path, pages, engine=pdf_engine)
 
     headings = [(b.text, b.level) for b in document.blocks if b.kind == "heading"]
     assert headings[:2] == [
@@ -471,27 +490,29 @@ def test_headings_by_size_and_bold(tmp_path: Path) -> None:
 # --- 9. unreadable input ----------------------------------------------------------------------
 
 
-def test_pdf_without_text_asks_for_ocr(tmp_path: Path) -> None:
+def test_pdf_without_text_asks_for_ocr(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     path = make_pdf(tmp_path / "scan.pdf", [[Rect(72, 100, 300, 400)]])
     with pytest.raises(ExtractionError, match="OCR"):
-        extract(path)
+        extract(path, ExtractSettings(pdf_engine=pdf_engine))
 
 
-def test_file_named_pdf_that_is_not_a_pdf(tmp_path: Path) -> None:
+def test_file_named_pdf_that_is_not_a_pdf(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     path = tmp_path / "x.pdf"
     path.write_text("Commitment 1. Scope\nSignatories shall comply.\n", encoding="utf-8")
     with pytest.raises(InputError):
-        extract(path)
+        extract(path, ExtractSettings(pdf_engine=pdf_engine))
 
 
 @pytest.mark.parametrize("share", [0.25, 0.5, 0.75])
-def test_truncated_pdf_fails_with_one_line_message(tmp_path: Path, share: float) -> None:
+def test_truncated_pdf_fails_with_one_line_message(
+    tmp_path: Path, share: float, pdf_engine: PdfEngineName
+) -> None:
     pages = [body_page(n) for n in (1, 2, 3)]
     data = make_pdf(tmp_path / "full.pdf", pages, "DRAFT DOCUMENT", "{page} / {pages}").read_bytes()
     path = tmp_path / "truncated.pdf"
     path.write_bytes(data[: int(len(data) * share)])
     with pytest.raises((ExtractionError, InputError)) as caught:
-        extract(path)
+        extract(path, ExtractSettings(pdf_engine=pdf_engine))
     message = str(caught.value)
     assert message
     assert "\n" not in message

@@ -22,6 +22,7 @@ from fpdf import FPDF
 from cop_diff.cli import main
 from cop_diff.errors import CopDiffError
 from cop_diff.extract import extract
+from cop_diff.extract.pdfengine import PdfEngineName
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_V2 = ROOT / "drafts" / "sample-v2.pdf"
@@ -40,8 +41,9 @@ DRAFT_MD = (
 )
 
 
-def invoke(*args: str) -> Result:
-    return CliRunner().invoke(main, list(args))
+def invoke(*args: str, engine: PdfEngineName | None = None) -> Result:
+    """``cop-diff ARGS``, with ``--pdf-engine ENGINE`` when one is given."""
+    return CliRunner().invoke(main, [*args, *(["--pdf-engine", engine] if engine else [])])
 
 
 def assert_one_line_error(result: Result, *needles: str, code: int = 2) -> None:
@@ -106,22 +108,26 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
 
 
 @pytest.mark.parametrize("share", [0.1, 0.5, 0.9])
-def test_truncated_pdf(tmp_path: Path, share: float) -> None:
+def test_truncated_pdf(tmp_path: Path, share: float, pdf_engine: PdfEngineName) -> None:
     data = SAMPLE_V2.read_bytes()
     path = tmp_path / "truncated.pdf"
     path.write_bytes(data[: int(len(data) * share)])
-    result = invoke("outline", str(path))
+    result = invoke("outline", str(path), engine=pdf_engine)
     assert_one_line_error(result, str(path))
 
 
-def test_garbage_after_a_pdf_header(tmp_path: Path) -> None:
+def test_garbage_after_a_pdf_header(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     path = tmp_path / "garbage.pdf"
     path.write_bytes(b"%PDF-1.7\n" + random.Random(8).randbytes(5000))
-    assert_one_line_error(invoke("outline", str(path)), str(path), "not a readable PDF")
+    assert_one_line_error(
+        invoke("outline", str(path), engine=pdf_engine), str(path), "not a readable PDF"
+    )
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_corrupt_pdf_is_never_an_internal_error(tmp_path: Path, seed: int) -> None:
+def test_corrupt_pdf_is_never_an_internal_error(
+    tmp_path: Path, seed: int, pdf_engine: PdfEngineName
+) -> None:
     """Bytes overwritten at random: pdfminer raises all sorts of exceptions; all mean exit 2."""
     rng = random.Random(seed)
     data = bytearray(SAMPLE_V2.read_bytes())
@@ -130,12 +136,12 @@ def test_corrupt_pdf_is_never_an_internal_error(tmp_path: Path, seed: int) -> No
         data[start : start + 8] = rng.randbytes(8)
     path = tmp_path / "corrupt.pdf"
     path.write_bytes(bytes(data))
-    result = invoke("outline", str(path))
+    result = invoke("outline", str(path), engine=pdf_engine)
     if result.exit_code != 0:  # pdfminer may read past small damage
         assert_one_line_error(result, str(path))
 
 
-def test_pdfminer_warnings_stay_quiet(tmp_path: Path) -> None:
+def test_pdfminer_warnings_stay_quiet(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     """As a user runs it: pdfminer's log of a damaged file is not printed, one line is."""
     data = bytearray(SAMPLE_V2.read_bytes())
     rng = random.Random(1)  # damage that makes pdfminer log warnings before it gives up
@@ -145,7 +151,7 @@ def test_pdfminer_warnings_stay_quiet(tmp_path: Path) -> None:
     path = tmp_path / "corrupt.pdf"
     path.write_bytes(bytes(data))
     result = subprocess.run(
-        [sys.executable, "-m", "cop_diff.cli", "outline", str(path)],
+        [sys.executable, "-m", "cop_diff.cli", "outline", str(path), "--pdf-engine", pdf_engine],
         capture_output=True,
         text=True,
         timeout=120,
@@ -158,37 +164,45 @@ def test_pdfminer_warnings_stay_quiet(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- encrypted PDFs
 
 
-def test_encrypted_pdf_needs_its_password(tmp_path: Path) -> None:
+def test_encrypted_pdf_needs_its_password(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     lines = ["Commitment 1. Logs", "Signatories shall keep logs of every flight."]
     path = text_pdf(tmp_path / "locked.pdf", lines, owner_password="own", user_password="open")
-    assert_one_line_error(invoke("outline", str(path)), str(path), "encrypted", "--password")
-    wrong = invoke("outline", str(path), "--password", "guess")
+    assert_one_line_error(
+        invoke("outline", str(path), engine=pdf_engine), str(path), "encrypted", "--password"
+    )
+    wrong = invoke("outline", str(path), "--password", "guess", engine=pdf_engine)
     assert_one_line_error(wrong, str(path), "password is wrong")
-    result = invoke("outline", str(path), "--password", "open")
+    result = invoke("outline", str(path), "--password", "open", engine=pdf_engine)
     assert result.exit_code == 0, result.stderr
     assert "Signatories shall keep logs" in result.stdout
 
 
-def test_compare_opens_encrypted_pdfs_with_the_password(tmp_path: Path) -> None:
+def test_compare_opens_encrypted_pdfs_with_the_password(
+    tmp_path: Path, pdf_engine: PdfEngineName
+) -> None:
     lines = ["Commitment 1. Logs", "Signatories shall keep logs of every flight."]
     old = text_pdf(tmp_path / "old.pdf", lines, owner_password="own", user_password="pw")
     new = text_pdf(tmp_path / "new.pdf", lines)
-    assert_one_line_error(invoke("compare", str(old), str(new)), str(old), "encrypted")
-    result = invoke("compare", str(old), str(new), "--password", "pw")
+    assert_one_line_error(
+        invoke("compare", str(old), str(new), engine=pdf_engine), str(old), "encrypted"
+    )
+    result = invoke("compare", str(old), str(new), "--password", "pw", engine=pdf_engine)
     assert result.exit_code == 0, result.stderr
 
 
-def test_password_from_the_environment(tmp_path: Path) -> None:
+def test_password_from_the_environment(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     lines = ["Some text."]
     path = text_pdf(tmp_path / "locked.pdf", lines, user_password="env", owner_password="o")
-    result = CliRunner(env={"COP_DIFF_PDF_PASSWORD": "env"}).invoke(main, ["outline", str(path)])
+    result = CliRunner(env={"COP_DIFF_PDF_PASSWORD": "env"}).invoke(
+        main, ["outline", str(path), "--pdf-engine", pdf_engine]
+    )
     assert result.exit_code == 0, result.stderr
 
 
 # --------------------------------------------------------------------------- scans, long PDFs
 
 
-def test_image_only_pdf_suggests_ocr(tmp_path: Path) -> None:
+def test_image_only_pdf_suggests_ocr(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     from PIL import Image, ImageDraw
 
     image = Image.new("L", (400, 200), 255)
@@ -200,15 +214,17 @@ def test_image_only_pdf_suggests_ocr(tmp_path: Path) -> None:
     pdf.image(io.BytesIO(buffer.getvalue()), x=72, y=72, w=400)
     path = tmp_path / "scan.pdf"
     pdf.output(str(path))
-    assert_one_line_error(invoke("outline", str(path)), str(path), "no text layer", "ocrmypdf")
+    assert_one_line_error(
+        invoke("outline", str(path), engine=pdf_engine), str(path), "no text layer", "ocrmypdf"
+    )
 
 
-def test_max_pages(tmp_path: Path) -> None:
+def test_max_pages(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     path = text_pdf(tmp_path / "long.pdf", ["Signatories shall comply."], pages=5)
-    result = invoke("outline", str(path), "--max-pages", "3")
+    result = invoke("outline", str(path), "--max-pages", "3", engine=pdf_engine)
     assert_one_line_error(result, str(path), "5 pages", "--max-pages 3")
-    assert invoke("outline", str(path), "--max-pages", "5").exit_code == 0
-    compared = invoke("compare", str(path), str(path), "--max-pages", "2")
+    assert invoke("outline", str(path), "--max-pages", "5", engine=pdf_engine).exit_code == 0
+    compared = invoke("compare", str(path), str(path), "--max-pages", "2", engine=pdf_engine)
     assert_one_line_error(compared, str(path), "--max-pages 2")
 
 
@@ -494,7 +510,9 @@ def test_several_outputs_are_written_all_or_none(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["report.json"]
 
 
-def test_a_page_with_a_damaged_stream_is_an_error_naming_the_page(tmp_path: Path) -> None:
+def test_a_page_with_a_damaged_stream_is_an_error_naming_the_page(
+    tmp_path: Path, pdf_engine: PdfEngineName
+) -> None:
     """Random bytes inside one page's compressed content: pdfminer would read that page as
     empty and the draft as shorter; cop-diff says which page cannot be decoded (exit 2)."""
     data = bytearray(SAMPLE_V2.read_bytes())
@@ -505,13 +523,13 @@ def test_a_page_with_a_damaged_stream_is_an_error_naming_the_page(tmp_path: Path
         data[at] = noise.randrange(256)
     damaged = tmp_path / "damaged.pdf"
     damaged.write_bytes(bytes(data))
-    result = invoke("compare", str(SAMPLE_V2), str(damaged))
+    result = invoke("compare", str(SAMPLE_V2), str(damaged), engine=pdf_engine)
     assert_one_line_error(result, "cannot be fully decoded", str(damaged))
     assert re.search(r"page \d+ cannot", result.stderr)
 
 
 def test_a_pdf_is_limited_in_pages_by_default(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pdf_engine: PdfEngineName
 ) -> None:
     """Without --max-pages, the default applies (2000, lowered here to keep the test fast)."""
     from cop_diff import extract
@@ -520,5 +538,5 @@ def test_a_pdf_is_limited_in_pages_by_default(
     assert extract.DEFAULT_MAX_PAGES == 2000
     monkeypatch.setattr(extract, "DEFAULT_MAX_PAGES", 3)
     path = text_pdf(tmp_path / "long.pdf", ["Signatories shall keep logs."], pages=5)
-    result = invoke("outline", str(path), "--no-cache")
+    result = invoke("outline", str(path), "--no-cache", engine=pdf_engine)
     assert_one_line_error(result, "5 pages", "--max-pages 3")

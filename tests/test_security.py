@@ -23,6 +23,7 @@ from pdfminer.runlength import rldecode
 from cop_diff.errors import LimitError
 from cop_diff.extract import ExtractSettings, extract
 from cop_diff.extract.inflation import InflationBudget, bounded_inflation
+from cop_diff.extract.pdfengine import PdfEngineName
 from cop_diff.pipeline import compare_files
 from cop_diff.render import render_report
 
@@ -179,7 +180,7 @@ def run_limited(args: list[str], seconds: int) -> tuple[int, str, int, float]:
     ids=["1-GB-flate", "2-GB-flate-twice"],
 )
 def test_decompression_bomb_ends_in_a_limit_error(
-    tmp_path: Path, mebibytes: int, filters: str
+    tmp_path: Path, mebibytes: int, filters: str, pdf_engine: PdfEngineName
 ) -> None:
     """A page whose content stream inflates to gigabytes, compared with a sample draft:
     the extraction in a worker process stops at the 256 MB limit, in about a second."""
@@ -191,7 +192,15 @@ def test_decompression_bomb_ends_in_a_limit_error(
     assert bomb.stat().st_size < 1.1 * MIB
 
     code, stderr, peak_mb, _ = run_limited(
-        ["compare", str(bomb), str(DRAFTS / "sample-v2.pdf"), "--quiet"], seconds=30
+        [
+            "compare",
+            str(bomb),
+            str(DRAFTS / "sample-v2.pdf"),
+            "--quiet",
+            "--pdf-engine",
+            pdf_engine,
+        ],
+        seconds=30,
     )
     assert code == 2, stderr
     assert stderr == (
@@ -201,13 +210,15 @@ def test_decompression_bomb_ends_in_a_limit_error(
     assert peak_mb < 600, peak_mb  # 256 MB of output and the interpreter; never the gigabytes
 
 
-def test_the_streams_of_a_draft_share_one_budget(tmp_path: Path) -> None:
+def test_the_streams_of_a_draft_share_one_budget(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     """Three streams, each within the limit of one, are refused together."""
     spaces = zlib.compress(b" " * MIB)
     path = tmp_path / "many.pdf"
     path.write_bytes(one_page_pdf([spaces] * 3, "/FlateDecode"))
     limits = ExtractSettings(
-        max_inflated_stream_bytes=2 * MIB, max_inflated_total_bytes=5 * MIB // 2
+        pdf_engine=pdf_engine,
+        max_inflated_stream_bytes=2 * MIB,
+        max_inflated_total_bytes=5 * MIB // 2,
     )
     with pytest.raises(LimitError, match=r"many\.pdf: the compressed streams inflate beyond "):
         extract(path, limits)
@@ -221,10 +232,12 @@ def test_the_streams_of_a_draft_share_one_budget(tmp_path: Path) -> None:
     ],
     ids=["64-MB-run-length-under-flate", "7-MB-lzw"],
 )
-def test_every_expanding_filter_is_bounded(tmp_path: Path, stream: bytes, filters: str) -> None:
+def test_every_expanding_filter_is_bounded(
+    tmp_path: Path, stream: bytes, filters: str, pdf_engine: PdfEngineName
+) -> None:
     path = tmp_path / "bomb.pdf"
     path.write_bytes(one_page_pdf([stream], filters))
-    limits = ExtractSettings(max_inflated_stream_bytes=4 * MIB)
+    limits = ExtractSettings(pdf_engine=pdf_engine, max_inflated_stream_bytes=4 * MIB)
     with pytest.raises(LimitError, match=r"inflates beyond 4 MB; the file may be a "):
         extract(path, limits)
 
@@ -251,13 +264,14 @@ def test_bounded_decoders_decode_as_pdfminer_does() -> None:
         assert budget.run_length(runs) == rldecode(runs)
 
 
-def test_pdfminer_is_left_as_it_was(tmp_path: Path) -> None:
+def test_pdfminer_is_left_as_it_was(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     """Two drafts extracted at once in threads, one a bomb: each gets its own budget, and
-    pdfminer's own decoders are back in place after."""
+    pdfminer's own decoders are back in place after (the pdfium engine has pdfminer's
+    parser vet a file's streams first)."""
     originals = {name: getattr(pdftypes, name) for name in ("zlib", "lzwdecode", "rldecode")}
     bomb = tmp_path / "bomb.pdf"
     bomb.write_bytes(one_page_pdf([zeros_zlib(64)], "/FlateDecode"))
-    small = ExtractSettings(max_inflated_stream_bytes=8 * MIB)
+    small = ExtractSettings(pdf_engine=pdf_engine, max_inflated_stream_bytes=8 * MIB)
     with ThreadPoolExecutor(max_workers=2) as pool:
         refused = pool.submit(extract, bomb, small)
         sample = pool.submit(extract, DRAFTS / "sample-v2.pdf", small)

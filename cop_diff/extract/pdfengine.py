@@ -13,8 +13,6 @@ pdfium engine to its outlines and reports.
 
 from __future__ import annotations
 
-import os
-import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -25,6 +23,7 @@ from typing import Literal, Protocol
 from cop_diff.errors import CopDiffError, ExtractionError, LimitError
 from cop_diff.extract.textclean import normalize_text
 from cop_diff.model import Line
+from cop_diff.versions import canonical, installed_versions
 
 PdfEngineName = Literal["pdfium", "pdfminer"]
 PDF_ENGINES: tuple[PdfEngineName, ...] = ("pdfium", "pdfminer")
@@ -118,22 +117,13 @@ def pdf_engine(name: PdfEngineName) -> PdfEngine:
     return module
 
 
-@cache
 def engine_version(name: PdfEngineName) -> str:
     """``name`` and the version of the package that carries it ("pdfium/pypdfium2-5.15.2"),
-    for the extraction cache's key. Read from the ``.dist-info`` folder names: importing
-    the engine, or ``importlib.metadata``, would cost every warm run tens of milliseconds."""
-    wanted = _DISTRIBUTIONS[name].lower()
-    for entry in sys.path:
-        try:
-            names = os.listdir(entry or ".")
-        except OSError:
-            continue
-        for folder in names:
-            stem = folder.removesuffix(".dist-info")
-            if stem != folder and stem.rsplit("-", 1)[0].lower() == wanted:
-                return f"{name}/{stem}"
-    return f"{name}/unknown"
+    for the extraction cache's key (without importing the engine: that takes a warm run
+    tens of milliseconds)."""
+    distribution = _DISTRIBUTIONS[name]
+    version = installed_versions().get(canonical(distribution), "unknown")
+    return f"{name}/{distribution}-{version}"
 
 
 # --- what every engine does alike ------------------------------------------------------------

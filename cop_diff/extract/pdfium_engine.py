@@ -62,6 +62,8 @@ def _cheap(function: Any, restype: Any, *argtypes: Any) -> Any:
     per character, pypdfium2's typed wrappers (a pointer object per call) cost as much as
     the rest of the work. A new prototype at the same address: pypdfium2's stays as it is."""
     address = ctypes.cast(function, ctypes.c_void_p).value
+    if address is None:
+        raise ImportError(f"pdfium has no {function.__name__}")
     return ctypes.CFUNCTYPE(restype, *argtypes)(address)
 
 
