@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from cop_diff import cache
-from cop_diff.extract import extract
+from cop_diff.extract import ExtractSettings, extract
+from cop_diff.extract.pdfengine import PDF_ENGINES
 from cop_diff.model import Block, Document, Dropped, Line
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -172,15 +173,18 @@ def test_parallel_extraction_equals_serial(cache_dir: Path) -> None:
 
 
 def test_a_pdf_read_in_page_ranges_equals_the_whole() -> None:
-    from cop_diff.extract import ExtractSettings, PageRange, assemble_ranges, read_page_range
+    from cop_diff.extract import PageRange, assemble_ranges, read_page_range
 
     data = SAMPLE.read_bytes()
     digest = extract(SAMPLE).sha256
-    parts = [
-        PageRange(SAMPLE, data, digest, range(start, stop), ExtractSettings())
-        for start, stop in ((0, 3), (3, 5), (5, 7))
-    ]
-    assert assemble_ranges(parts, [read_page_range(part) for part in parts]) == extract(SAMPLE)
+    for engine in PDF_ENGINES:  # read_page_range works with both, whether used or not
+        settings = ExtractSettings(pdf_engine=engine)
+        parts = [
+            PageRange(SAMPLE, data, digest, range(start, stop), settings)
+            for start, stop in ((0, 3), (3, 5), (5, 7))
+        ]
+        whole = extract(SAMPLE, settings)
+        assert assemble_ranges(parts, [read_page_range(part) for part in parts]) == whole
 
 
 def test_parallel_extraction_splits_long_pdfs_and_equals_serial(
@@ -193,14 +197,16 @@ def test_parallel_extraction_splits_long_pdfs_and_equals_serial(
 
     monkeypatch.setattr(cop_diff.extract, "MIN_PAGES_TO_SPLIT", 2)  # the samples have 7
     paths = [SAMPLE, ROOT / "drafts" / "sample-v3.pdf"]
-    assert cop_diff.extract.page_ranges(SAMPLE, cop_diff.extract.ExtractSettings(), 4)
+    slow = Settings(extract=ExtractSettings(pdf_engine="pdfminer"))
+    assert cop_diff.extract.page_ranges(SAMPLE, slow.extract, 4)
+    assert cop_diff.extract.page_ranges(SAMPLE, ExtractSettings(pdf_engine="pdfium"), 4) is None
     done: list[Path] = []
-    parallel = extract_documents(paths, Settings(), done.append)
-    assert parallel == extract_documents(paths, replace(Settings(cache=False), workers=1))
+    parallel = extract_documents(paths, slow, done.append)
+    assert parallel == extract_documents(paths, replace(slow, cache=False, workers=1))
     assert sorted(done) == sorted(paths)
     # what was put together from the parts went into the cache, and comes back whole
-    assert all(cache.is_cached(p, cache_variant(Settings().extract)) for p in paths)
-    assert extract_documents(paths, Settings()) == parallel
+    assert all(cache.is_cached(p, cache_variant(slow.extract)) for p in paths)
+    assert extract_documents(paths, slow) == parallel
 
 
 def test_a_lone_long_pdf_is_read_in_page_ranges(
@@ -219,7 +225,10 @@ def test_a_lone_long_pdf_is_read_in_page_ranges(
         return parallel(paths, settings, progress, ranges)
 
     monkeypatch.setattr(cop_diff.pipeline, "_extract_parallel", spy)
-    assert extract_documents([SAMPLE], Settings(cache=False)) == [extract(SAMPLE)]
+    slow = ExtractSettings(pdf_engine="pdfminer")
+    assert extract_documents([SAMPLE], Settings(extract=slow, cache=False)) == [
+        extract(SAMPLE, slow)
+    ]
     assert len(calls) == 1 and calls[0][SAMPLE]  # the one draft, in page ranges
 
 

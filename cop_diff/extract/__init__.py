@@ -109,6 +109,10 @@ def extract(path: Path, settings: ExtractSettings | None = None) -> Document:
 
 MIN_PAGES_TO_SPLIT = 8
 """Shorter PDFs are read whole: opening the file again in each process costs more."""
+SPLIT_ENGINES = frozenset({"pdfminer"})
+"""Engines slow enough for a draft to be worth reading in parts. pdfium reads the largest
+draft in under a second: a part costs it the file's vetting again (a tenth of a second),
+and two drafts keep both processes busy anyway."""
 
 
 @dataclass(frozen=True)
@@ -124,12 +128,15 @@ class PageRange:
 
 def page_ranges(path: Path, settings: ExtractSettings, parts: int) -> list[PageRange] | None:
     """A PDF's pages in ``parts`` consecutive ranges; ``None`` for a file to read whole (not
-    a PDF, short, over ``max_pages``, or unreadable: ``extract`` then says what is wrong).
+    a PDF, read by a fast engine, short, over ``max_pages``, or unreadable: ``extract``
+    then says what is wrong).
 
     Each range is read with the inflation limits of ``settings``: a bomb is bounded in
     each process that reads part of it."""
+    if parts < 2 or settings.pdf_engine not in SPLIT_ENGINES:
+        return None
     data = read_input(path)
-    if parts < 2 or sniff_format(path, data[:4096]) != "pdf":
+    if sniff_format(path, data[:4096]) != "pdf":
         return None
     from cop_diff.extract.inflation import InflationBudget, bounded_inflation
     from cop_diff.extract.pdfminer_engine import page_count
