@@ -27,7 +27,7 @@ from typing import Any
 from cop_diff import __version__
 from cop_diff.model import Block, Document, Dropped, Line
 
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 """Bump when any extractor's output changes: old entries are then never read again."""
 
 SCHEMA = "cop-diff/extracted/1"
@@ -75,6 +75,7 @@ def _block_to_dict(block: Block) -> dict[str, Any]:
         "bold": block.bold,
         "italic": block.italic,
         "lines": [_line_to_list(line) for line in block.lines],
+        "table_id": block.table_id,
     }
 
 
@@ -113,6 +114,7 @@ def document_from_json(text: str) -> Document:
             bold=b["bold"],
             italic=b["italic"],
             lines=tuple(Line(*values) for values in b["lines"]),
+            table_id=b["table_id"],
         )
         for b in raw["blocks"]
     )

@@ -73,6 +73,10 @@ class Block:
     italic: bool = False
     lines: tuple[Line, ...] = ()
     """The PDF lines the block was made from; empty for other formats."""
+    table_id: int | None = None
+    """Blocks of one table share a ``table_id`` (unique in the document): its header row, a
+    paragraph, and each other row, a list item whose text is the row's cells joined by
+    " | "."""
 
 
 @dataclass(frozen=True)

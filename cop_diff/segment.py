@@ -3,7 +3,8 @@
 Headings that match the detected profile open numbered provisions (Commitment,
 Measure, Appendix, ...) at the profile's rank; other headings open sections; boxes
 become non-binding provisions of their own; list items are provisions too, so a later
-stage can say that one item was removed or moved. Paragraphs join the text of the
+stage can say that one item was removed or moved, and so are a table's rows, the items
+of a "table" provision. Paragraphs join the text of the
 numbered provision they sit in, or become "paragraph" provisions elsewhere.
 """
 
@@ -151,12 +152,20 @@ class _TreeBuilder:
         self.stack: list[_Node] = [self.root]
         self.box: _Node | None = None
         self.pseudo: _Node | None = None
+        self.table: _Node | None = None
+        self.table_id: int | None = None
+        """The ``table_id`` of the blocks ``table`` holds."""
+        self.tables = 0
 
     @property
     def container(self) -> _Node:
         return self.pseudo or self.stack[-1]
 
     def add(self, block: Block) -> None:
+        if block.table_id is not None:
+            self._add_to_table(block)
+            return
+        self.table = None
         if block.box_id is not None:
             self._add_to_box(block)
             return
@@ -292,6 +301,45 @@ class _TreeBuilder:
                 if node.label.lower() == wanted:
                     return node
         return self.container
+
+    # tables
+
+    def _add_to_table(self, block: Block) -> None:
+        """A table is a provision of its own: its header row is its text, its other rows
+        are its items ("Row 1", ...)."""
+        if self.table is None or self.table_id != block.table_id:
+            in_box = self.box is not None and block.box_id == self.box.box_id
+            parent = self.box if in_box and self.box is not None else self.container
+            self.tables += 1
+            self.table = parent.add_child(
+                _Node(
+                    "table",
+                    f"Table {self.tables}",
+                    None,
+                    "",
+                    parent,
+                    block.page,
+                    rank=parent.rank + 0.5,
+                )
+            )
+            self.table_id = block.table_id
+        if block.kind != "list-item":
+            self.table.texts.append(block.text)
+            return
+        rows = sum(child.kind == "list-item" for child in self.table.children)
+        self.table.add_child(
+            _Node(
+                "list-item",
+                f"Row {rows + 1}",
+                None,
+                "",
+                self.table,
+                block.page,
+                rank=self.table.rank + 0.1,
+                list_level=1,
+                texts=[block.text],
+            )
+        )
 
     # list items and paragraphs
 

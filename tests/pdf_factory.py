@@ -3,8 +3,10 @@
 A page is a list of items laid out top to bottom from ``TOP``: each ``Text`` is one printed
 line at an explicit left edge (so line breaks, hyphens and indents are exactly as written),
 ``Gap`` adds vertical space, ``Box`` draws a shaded, framed or ruled (table) rectangle around
-its lines, ``Rect`` is a lone filled rectangle at a fixed place. Units are points on A4
-(595 x 842); y grows downwards, as in fpdf2.
+its lines, ``Table`` a table ruled between its rows and columns, as Word and Chromium print
+a table with borders, ``Rect`` is a lone filled rectangle at a fixed place. Units are points
+on A4 (595 x 842); y grows downwards, as in fpdf2. A line with a Dingbats glyph (the
+check mark), which DejaVu Serif lacks, is printed in DejaVu Sans.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from fpdf import FPDF
 
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
 FONT_FILES = {"": "DejaVuSerif.ttf", "B": "DejaVuSerif-Bold.ttf"}
+FALLBACK_FONT = "DejaVuSans.ttf"
 CREATION_DATE = datetime(2025, 1, 1, tzinfo=UTC)
 
 LEFT = 72.0
@@ -81,12 +84,25 @@ class Rect:
     h: float
 
 
-Item = Text | Gap | Box | Rect
+@dataclass(frozen=True)
+class Table:
+    """A table with a rule around it, between its columns and between its rows; each cell
+    is a list of lines (wrapped as written). With ``header``, the first row is bold."""
+
+    rows: Sequence[Sequence[Sequence[str]]]
+    widths: Sequence[float]
+    header: bool = True
+    y: float | None = None
+    """Top of the table at a fixed place instead of below the previous item."""
+
+
+Item = Text | Gap | Box | Rect | Table
 
 
 def font_paths() -> dict[str, Path]:
     """The DejaVu Serif files; skip the test where they are missing, but fail in CI."""
     paths = {style: FONT_DIR / name for style, name in FONT_FILES.items()}
+    paths["fallback"] = FONT_DIR / FALLBACK_FONT
     missing = [str(path) for path in paths.values() if not path.is_file()]
     if missing:
         message = f"font missing: {', '.join(missing)} (install Debian's fonts-dejavu-core)"
@@ -111,7 +127,9 @@ def make_pdf(
     pdf = FPDF(unit="pt", format="A4")
     pdf.set_creation_date(CREATION_DATE)
     pdf.set_auto_page_break(False)
-    for style, font in font_paths().items():
+    fonts = font_paths()
+    pdf.add_font("DejaVuSans", "", str(fonts.pop("fallback")))
+    for style, font in fonts.items():
         pdf.add_font("DejaVuSerif", style, str(font))
     for number, items in enumerate(pages, 1):
         pdf.add_page()
@@ -133,7 +151,10 @@ def _line_height(line: Text) -> float:
 
 def _print(pdf: FPDF, line: Text, top: float) -> None:
     """Print ``line`` with the top of its font box at ``top``."""
-    pdf.set_font("DejaVuSerif", "B" if line.bold else "", line.size)
+    if any("\u2700" <= char <= "\u27bf" for char in line.text):  # Dingbats: ✓ ✗
+        pdf.set_font("DejaVuSans", "", line.size)
+    else:
+        pdf.set_font("DejaVuSerif", "B" if line.bold else "", line.size)
     baseline = top + line.size * 0.9
     if line.marker is None:
         pdf.text(line.x, baseline, line.text)
@@ -153,7 +174,34 @@ def _place(pdf: FPDF, item: Item, y: float) -> float:
         top = item.y if item.y is not None else y
         _print(pdf, item, top)
         return top + _line_height(item)
+    if isinstance(item, Table):
+        return _place_table(pdf, item, y)
     return _place_box(pdf, item, y)
+
+
+def _place_table(pdf: FPDF, table: Table, y: float) -> float:
+    top = table.y if table.y is not None else y
+    line_height = BODY_SIZE * LEADING
+    heights = [max(len(cell) for cell in row) * line_height + 2 * BOX_PAD for row in table.rows]
+    width, height = sum(table.widths), sum(heights)
+    _frame(pdf, LEFT, top, width, height)
+    x = LEFT
+    for column_width in table.widths[:-1]:
+        x += column_width
+        _fill(pdf, x, top, RULE, height, GREY)
+    row_top = top
+    for index, (row, row_height) in enumerate(zip(table.rows, heights, strict=True)):
+        if index:
+            _fill(pdf, LEFT, row_top, width, RULE, GREY)
+        x = LEFT
+        for cell, column_width in zip(row, table.widths, strict=True):
+            for number, text in enumerate(cell):
+                bold = table.header and index == 0
+                line = Text(text, x=x + BOX_PAD, bold=bold)
+                _print(pdf, line, row_top + BOX_PAD + number * line_height)
+            x += column_width
+        row_top += row_height
+    return top + height + BOX_PAD
 
 
 def _place_box(pdf: FPDF, box: Box, y: float) -> float:

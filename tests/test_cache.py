@@ -58,6 +58,7 @@ def test_round_trip_is_exact() -> None:
                 "Measure 1.1 Title", "heading", 3, 2, None, None, None, 11.0, True, False, (line,)
             ),
             Block("item “é” ﬁ", "list-item", None, 1, "(a)", "legal", 2),
+            Block("Annex XI | The model name | ✓", "list-item", 5, 1, table_id=1),
         ),
         dropped=(Dropped("DRAFT", "header", 1), Dropped("12", "page-number", None)),
         title="A title",

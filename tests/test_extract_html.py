@@ -189,20 +189,45 @@ def test_inline_markup_is_flattened(html: str, expected: str) -> None:
 
 
 def test_text_directly_in_containers_becomes_paragraphs() -> None:
-    doc = extract(
-        "<div>loose text<p>para</p>tail text</div><dl><dt>term</dt><dd>meaning</dd></dl>"
-        "<table><tr><td>cell one</td><td>cell two</td></tr></table>"
-    )
-    assert texts(doc) == [
-        "loose text",
-        "para",
-        "tail text",
-        "term",
-        "meaning",
-        "cell one",
-        "cell two",
-    ]
+    doc = extract("<div>loose text<p>para</p>tail text</div><dl><dt>term</dt><dd>meaning</dd></dl>")
+    assert texts(doc) == ["loose text", "para", "tail text", "term", "meaning"]
     assert {b.kind for b in doc.blocks} == {"paragraph"}
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def test_a_table_is_its_header_and_one_item_per_row_with_cells_kept_apart() -> None:
+    doc = extract(
+        "<p>Signatories shall document:</p>"
+        "<table><caption>Table 1: Documentation</caption>"
+        "<thead><tr><th>Reference</th><th>Information</th><th>For the Office</th></tr></thead>"
+        "<tbody><tr><td>Annex XI 1.</td><td>General information:<ul><li>The model name</li>"
+        "<li>The version</li></ul></td><td>&#x1F5F8;</td></tr>"
+        "<tr><td>Annex XI 2.</td><td>Licence</td><td></td></tr>"
+        "<tr><td></td><td></td><td></td></tr></tbody></table>"
+        "<p>Signatories shall keep it.</p>"
+    )
+    assert [(b.kind, b.text, b.table_id) for b in doc.blocks] == [
+        ("paragraph", "Signatories shall document:", None),
+        ("paragraph", "Table 1: Documentation", None),
+        ("paragraph", "Reference | Information | For the Office", 1),
+        ("list-item", "Annex XI 1. | General information: • The model name • The version | ✓", 1),
+        ("list-item", "Annex XI 2. | Licence |", 1),
+        ("paragraph", "Signatories shall keep it.", None),
+    ]
+
+
+def test_tables_are_numbered_and_a_nested_table_stays_in_its_cell() -> None:
+    doc = extract(
+        "<table><tr><td>a</td><td><table><tr><td>x</td><td>y</td></tr></table></td></tr></table>"
+        "<table><tr><th>h</th></tr><tr><td>b</td></tr></table>"
+    )
+    assert [(b.kind, b.text, b.table_id) for b in doc.blocks] == [
+        ("list-item", "a | x y", 1),
+        ("paragraph", "h", 2),
+        ("list-item", "b", 2),
+    ]
 
 
 def test_script_content_never_becomes_text() -> None:

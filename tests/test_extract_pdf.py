@@ -15,7 +15,8 @@ from cop_diff.errors import ExtractionError, InputError
 from cop_diff.extract import ExtractSettings, extract
 from cop_diff.extract.pdfengine import PdfEngineName
 from cop_diff.model import Block, Document
-from tests.pdf_factory import Box, Gap, Item, Rect, Text, make_pdf
+from cop_diff.segment import segment
+from tests.pdf_factory import Box, Gap, Item, Rect, Table, Text, make_pdf
 
 
 def extract_built(
@@ -445,6 +446,108 @@ def test_ruled_table_is_not_a_box(tmp_path: Path, pdf_engine: PdfEngineName) -> 
         assert block_with(document, fragment).box is None, fragment
     # The same frame without the inner rule is a box: the rule is what makes it a table.
     assert block_with(document, "Summary of changes").box == "explanatory"
+    # Rows not ruled, but each column one line per row at the same heights: a row a line.
+    # (The factory prints only the first cell bold: the first row is no header.)
+    assert table_rows(document) == [
+        ("list-item", "Systemic risk | Measure"),
+        ("list-item", "Cyber offence | Measure 3.2"),
+        ("list-item", "Loss of control | Measure 3.4"),
+    ]
+
+
+# --- 7b. tables (#14 item 5) -------------------------------------------------------------------
+
+DOCUMENTATION_HEADER = [["Reference"], ["Information to document"], ["Office"], ["Downstream"]]
+WIDTHS = [80.0, 230.0, 70.0, 80.0]
+
+
+def table_rows(document: Document, table_id: int = 1) -> list[tuple[str, str]]:
+    return [(b.kind, b.text) for b in document.blocks if b.table_id == table_id]
+
+
+def test_ruled_table_is_a_header_and_one_item_per_row(
+    tmp_path: Path, pdf_engine: PdfEngineName
+) -> None:
+    """Cells wrap over several lines, beside each other: each row's cells stay apart, in
+    column order, and the check marks are kept as text."""
+    rows = [
+        DOCUMENTATION_HEADER,
+        [
+            ["Annex XI", "§1 1."],
+            ["General information:", "• The model name", "• The unique version", "identifier"],
+            ["✓"],
+            ["✓"],
+        ],
+        [["Annex XII", "1.(d)"], ["Interaction with external", "hardware"], [], ["✓"]],
+    ]
+    pages: list[list[Item]] = [
+        [
+            Text("Signatories shall document the information in Table 1."),
+            Gap(),
+            Table(rows, WIDTHS),
+            Text("Signatories shall keep the documentation up to date."),
+        ]
+    ]
+    document = extract_built(tmp_path, pages, engine=pdf_engine)
+
+    assert table_rows(document) == [
+        ("paragraph", "Reference | Information to document | Office | Downstream"),
+        (
+            "list-item",
+            "Annex XI §1 1. | General information: • The model name • The unique version"
+            " identifier | ✓ | ✓",
+        ),
+        ("list-item", "Annex XII 1.(d) | Interaction with external hardware | | ✓"),
+    ]
+    before, after = (block_with(document, f) for f in ("in Table 1", "up to date"))
+    assert (before.kind, before.table_id, after.kind, after.table_id) == (
+        "paragraph",
+        None,
+        "paragraph",
+        None,
+    )
+    outline = segment(document)
+    table = next(p for p in outline.provisions if p.kind == "table")
+    assert table.text == "Reference | Information to document | Office | Downstream"
+    items = outline.children(table.id)
+    assert [(p.kind, p.label) for p in items] == [("list-item", "Row 1"), ("list-item", "Row 2")]
+
+
+def test_table_continued_on_the_next_page_is_one_table(
+    tmp_path: Path, pdf_engine: PdfEngineName
+) -> None:
+    """A row cut by the page break (its first cell all on the first page) is one row; a
+    second table after text is a table of its own."""
+    first = [
+        DOCUMENTATION_HEADER,
+        [["Annex XI 1."], ["Licence:", "• The licence of the model"], ["✓"], ["✓"]],
+        [["Annex XI 2."], ["Design specifications:", "• The design choices"], ["✓"], []],
+    ]
+    rest = [
+        [[], ["• The training steps"], [], []],
+        [["Annex XI 3."], ["Computational resources"], ["✓"], []],
+    ]
+    pages: list[list[Item]] = [
+        [Text("Signatories shall document:"), Table(first, WIDTHS, y=650)],
+        [
+            Table(rest, WIDTHS, header=False),
+            Text("Signatories shall also report:"),
+            Table([[["Incidents"], ["Within 72 hours"]]], [150.0, 150.0], header=False),
+        ],
+    ]
+    document = extract_built(tmp_path, pages, engine=pdf_engine)
+
+    assert table_rows(document) == [
+        ("paragraph", "Reference | Information to document | Office | Downstream"),
+        ("list-item", "Annex XI 1. | Licence: • The licence of the model | ✓ | ✓"),
+        (
+            "list-item",
+            "Annex XI 2. | Design specifications: • The design choices • The training steps | ✓ |",
+        ),
+        ("list-item", "Annex XI 3. | Computational resources | ✓ |"),
+    ]
+    assert table_rows(document, 2) == [("list-item", "Incidents | Within 72 hours")]
+    assert [b.page for b in document.blocks if b.table_id == 1] == [1, 1, 1, 2]
 
 
 # --- 8. headings ------------------------------------------------------------------------------

@@ -215,3 +215,55 @@ def test_a_real_draft_read_in_page_ranges_equals_the_whole(shared_drafts: Path) 
     parts = page_ranges(path, ExtractSettings(), 4)
     assert parts is not None and len(parts) == 4
     assert assemble_ranges(parts, [read_page_range(part) for part in parts]) == extract(path)
+
+
+# --- tables (#14 item 5) -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["cop-d1.pdf", "cop-d2.pdf"])
+def test_the_documentation_table_is_a_provision_whose_items_are_its_rows(
+    real_outline: GetOutline, name: str
+) -> None:
+    """D1 and D2 print the documentation to draw up as a four-column ruled table over
+    several pages: one "table" provision, its header its text, each row an item whose
+    cells are kept apart, the check marks kept as text."""
+    outline = real_outline(name)
+    (table,) = (p for p in outline.provisions if p.kind == "table")
+    assert len(re.split(r" ?\| ?", table.text)) == 4  # four columns; an empty cell is "| |"
+    rows = children(outline, table)
+    assert len(rows) >= 10
+    assert [(r.kind, r.label) for r in rows] == [
+        ("list-item", f"Row {n}") for n in range(1, len(rows) + 1)
+    ]
+    for row in rows:
+        reference, information, office, downstream = re.split(r" ?\| ?", row.text)
+        assert re.match(r"(Annex|Article) ", reference), reference
+        assert information and not re.search(r"(Annex|Article) [XIV\d]+ §", information)
+        assert set(f"{office}{downstream}") <= {"✓", " "}, (office, downstream)
+    assert sum("✓" in row.text for row in rows) >= len(rows) // 2
+    assert not any("\U0001f5f8" in p.text for p in outline.provisions)
+
+
+@pytest.mark.parametrize("engine", ["pdfium", "pdfminer"])
+def test_no_run_of_text_crosses_a_column_of_the_d2_table(shared_drafts: Path, engine: str) -> None:
+    """Geometry, with either engine: every line in a table cell lies between its column's
+    rules, and no line outside a table reaches into one, on every page of D2."""
+    from cop_diff.extract.pdf import read_pdf_pages
+    from cop_diff.extract.pdfgrid import lay_out
+
+    data = (shared_drafts / "cop-d2.pdf").read_bytes()
+    tables = 0
+    for page in read_pdf_pages(data, source="cop-d2.pdf", engine=engine):  # type: ignore[arg-type]
+        laid_out = lay_out(page)
+        for table in laid_out.tables:
+            tables += 1
+            edges = table.grid.columns
+            for row in table.rows:
+                for column, cell in enumerate(row.cells):
+                    for line in cell:
+                        assert edges[column] - 1 <= line.x0 and line.x1 <= edges[column + 1] + 1
+            bounds = table.grid.bounds
+            for line in laid_out.lines:
+                beside = line.bottom <= bounds.top or line.top >= bounds.bottom
+                assert beside or line.x1 <= bounds.x0 or line.x0 >= bounds.x1, line
+    assert tables >= 5  # the table runs over pages 12 to 18

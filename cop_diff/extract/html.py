@@ -23,7 +23,12 @@ import lxml.html
 
 from cop_diff.errors import ExtractionError
 from cop_diff.extract.text import decode_bom, looks_binary
-from cop_diff.extract.textclean import classify_box_title, normalize_text, split_list_marker
+from cop_diff.extract.textclean import (
+    CELL_SEPARATOR,
+    classify_box_title,
+    normalize_text,
+    split_list_marker,
+)
 from cop_diff.model import Block, BlockKind, BoxKind, Document, Dropped
 
 Element = lxml.etree._Element
@@ -338,13 +343,14 @@ class _Frame:
     emitted: bool = False
 
 
-def _subtree_text(element: Element) -> str:
-    """All text of an element, with block boundaries as spaces (for ``Dropped``)."""
+def _subtree_text(element: Element, bullets: bool = False) -> str:
+    """All text of an element, with block boundaries as spaces (for ``Dropped``); with
+    ``bullets``, each list item opens with "• " (a table cell's list)."""
     parts: list[str] = []
     for event, node in lxml.etree.iterwalk(element, events=("start", "end")):
         is_block = node.tag in BLOCK_TAGS or node.tag == "br"
         if event == "start":
-            parts.append(" " if is_block else "")
+            parts.append(" • " if bullets and node.tag == "li" else " " if is_block else "")
             parts.append((node.text or "") if isinstance(node.tag, str) else "")
         else:
             parts.append(" " if is_block else "")
@@ -387,6 +393,7 @@ class _Walk:
     dropped: list[Dropped] = field(default_factory=list)
     frames: list[_Frame] = field(default_factory=list)
     boxes: int = 0
+    tables: int = 0
 
     def run(self, body: Element) -> None:
         walker = lxml.etree.iterwalk(body, events=("start", "end"))
@@ -410,6 +417,10 @@ class _Walk:
         if tag == "br":
             self.frames[-1].parts.append(" ")
             return True
+        if tag == "table" and self.frames and not self.frames[-1].chrome:
+            self.flush(self.frames[-1])
+            self.add_table(element, self.frames[-1])
+            return False
         if tag in BLOCK_TAGS or not self.frames:
             if self.frames:
                 self.flush(self.frames[-1])
@@ -503,6 +514,39 @@ class _Walk:
                 box_id=frame.box_id,
             )
         )
+
+    def add_table(self, table: Element, parent: _Frame) -> None:
+        """A table's caption as a paragraph, then its rows: header rows (``<th>`` cells
+        only, or in ``<thead>``) as the table's text, the others as items, the cells
+        joined by " | " as in a PDF's table."""
+        caption = table.find("caption")
+        if caption is not None and _subtree_text(caption):
+            self.blocks.append(
+                Block(_subtree_text(caption), "paragraph", box=parent.box, box_id=parent.box_id)
+            )
+        self.tables += 1
+        for row in table.iter("tr"):
+            if next(row.iterancestors("table")) is not table:
+                continue  # a row of a table inside a cell: part of that cell's text
+            cells = [cell for cell in row if cell.tag in ("td", "th")]
+            text = normalize_text(
+                CELL_SEPARATOR.join(_subtree_text(cell, bullets=True) for cell in cells)
+            )
+            if not text.strip(" |"):
+                continue
+            section = row.getparent()
+            in_head = section is not None and section.tag == "thead"
+            header = in_head or all(cell.tag == "th" for cell in cells)
+            self.blocks.append(
+                Block(
+                    text=text,
+                    kind="paragraph" if header else "list-item",
+                    level=0 if header else 1,
+                    box=parent.box,
+                    box_id=parent.box_id,
+                    table_id=self.tables,
+                )
+            )
 
     def drop(self, text: str) -> None:
         if text:

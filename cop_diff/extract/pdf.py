@@ -1,10 +1,12 @@
 """PDF extraction: pages -> lines -> clean-up -> blocks, whichever engine reads the pages.
 
 An engine (``pdfengine``: pdfium by default, pdfminer.six the reference) gives each
-page's runs of text and shapes. From here on all is shared: runs on one row are joined
-into lines, shapes merged into box regions; clean-up removes running headers and footers,
-page numbers and table-of-contents lines, marks lines inside shaded or framed boxes, then
-groups lines into paragraphs, headings and list items in reading order.
+page's runs of text and shapes. From here on all is shared: ``pdfgrid`` joins runs on one
+row into lines and finds boxes and ruled tables; clean-up removes running headers and
+footers, page numbers and table-of-contents lines, marks lines inside shaded or framed
+boxes, then groups lines into paragraphs, headings and list items in reading order. A
+table, continued across pages, becomes its rows: a header (its text) and one item per row,
+the cells joined by " | ".
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import re
 import statistics
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from cop_diff.errors import ExtractionError
@@ -22,14 +24,10 @@ from cop_diff.extract.inflation import (
     InflationBudget,
     bounded_inflation,
 )
-from cop_diff.extract.pdfengine import (
-    DEFAULT_PDF_ENGINE,
-    PageLines,
-    PdfEngineName,
-    Rect,
-    pdf_engine,
-)
+from cop_diff.extract.pdfengine import DEFAULT_PDF_ENGINE, PageLines, PdfEngineName, pdf_engine
+from cop_diff.extract.pdfgrid import EDGE_TOLERANCE, LaidOutPage, PageTable, lay_out
 from cop_diff.extract.textclean import (
+    CELL_SEPARATOR,
     classify_box_title,
     is_dotted_leader_line,
     join_hyphenated,
@@ -40,8 +38,6 @@ from cop_diff.extract.textclean import (
 from cop_diff.model import Block, BoxKind, Document, Dropped, DropReason, Line
 
 # Tolerances, in points unless said otherwise.
-SAME_ROW_TOLERANCE = 2.5
-"""Lines whose tops differ by less than this are one printed row (a bullet and its text)."""
 MARGIN_BAND = 0.12
 """Share of the page height at top and bottom where running headers and footers live."""
 REPEATED_ON_PAGES = 0.3
@@ -50,25 +46,12 @@ PARAGRAPH_GAP = 1.45
 """A vertical gap above this many body line-heights starts a new paragraph."""
 HEADING_SIZE_STEP = 0.6
 """A line this much larger than body text is a heading."""
-BOX_MIN_WIDTH = 120.0
-BOX_JOIN_TOLERANCE = 3.0
-"""Filled rectangles closer than this are one box (Word draws one rectangle per line)."""
 
 _PAGE_NUMBER = re.compile(
     r"^(?:page\s+)?[-–—]?\s*\d{1,4}\s*(?:(?:/|of)\s*\d{1,4})?\s*[-–—]?$", re.IGNORECASE
 )
 _TOC_TITLE = re.compile(r"^(?:table of )?contents$", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.:;!?)\]”\"']$")
-
-
-@dataclass(frozen=True)
-class _Page:
-    """A page laid out: its lines (runs on one row joined), top to bottom, and its boxes."""
-
-    number: int
-    height: float
-    lines: tuple[Line, ...]
-    boxes: tuple[Rect, ...]
 
 
 def extract_pdf(
@@ -128,9 +111,11 @@ def assemble_pdf(pages: list[PageLines], *, source: str, sha256: str) -> Documen
             "the PDF has no text layer (a scan?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`",
             path=source,
         )
-    laid_out = [_lay_out(page) for page in pages]
+    laid_out = [lay_out(page) for page in pages]
     kept, dropped = _drop_page_furniture(laid_out)
-    vocabulary = word_counts(line.text for page in kept for line in page.lines)
+    vocabulary = word_counts(
+        line.text for page in kept for line in (*page.lines, *_table_lines(page))
+    )
     blocks = tuple(_build_blocks(kept, vocabulary))
     return Document(
         source=source,
@@ -140,79 +125,6 @@ def assemble_pdf(pages: list[PageLines], *, source: str, sha256: str) -> Documen
         blocks=blocks,
         dropped=tuple(dropped),
     )
-
-
-# --- rows and boxes ---------------------------------------------------------------------------
-
-
-def _lay_out(page: PageLines) -> _Page:
-    return _Page(page.number, page.height, tuple(_merge_rows(page.lines)), _merge_rects(page.rects))
-
-
-def _merge_rows(lines: Iterable[Line]) -> Iterator[Line]:
-    """Order lines top to bottom and join runs printed on the same row.
-
-    A bullet glyph, or a tab-separated label, is often a run of its own.
-    """
-    ordered = sorted(lines, key=lambda line: (line.top, line.x0))
-    row: list[Line] = []
-    for line in ordered:
-        if row and abs(line.top - row[0].top) > SAME_ROW_TOLERANCE:
-            yield _join_row(row)
-            row = []
-        row.append(line)
-    if row:
-        yield _join_row(row)
-
-
-def _join_row(row: list[Line]) -> Line:
-    if len(row) == 1:
-        return row[0]
-    row.sort(key=lambda line: line.x0)
-    main = max(row, key=lambda line: len(line.text))
-    return replace(
-        main,
-        text=" ".join(line.text for line in row),
-        x0=row[0].x0,
-        x1=max(line.x1 for line in row),
-        top=min(line.top for line in row),
-        bottom=max(line.bottom for line in row),
-    )
-
-
-def _merge_rects(rects: Iterable[Rect]) -> tuple[Rect, ...]:
-    """Merge touching rectangles into box regions; drop tables and decorations.
-
-    A region with a vertical rule inside it is a table, not a box; a region too small
-    to hold a line of text is an underline or a rule.
-    """
-    regions: list[list[Rect]] = []
-    for rect in sorted(rects, key=lambda r: (r.top, r.x0)):
-        touching = [
-            region
-            for region in regions
-            if any(part.near(rect, BOX_JOIN_TOLERANCE) for part in region)
-        ]
-        merged = [rect]
-        for region in touching:
-            regions.remove(region)
-            merged.extend(region)
-        regions.append(merged)
-    boxes: list[Rect] = []
-    for parts in regions:
-        bounds = parts[0]
-        for part in parts[1:]:
-            bounds = bounds.union(part)
-        if bounds.width < BOX_MIN_WIDTH or bounds.height < 8:
-            continue
-        inner_rules = [
-            p
-            for p in parts
-            if p.width < 3 and p.height > 8 and bounds.x0 + 5 < p.x0 < bounds.x1 - 5
-        ]
-        if not inner_rules:
-            boxes.append(bounds)
-    return tuple(sorted(boxes, key=lambda r: (r.top, r.x0)))
 
 
 # --- page furniture -------------------------------------------------------------------------
@@ -226,7 +138,7 @@ def _in_margin(line: Line, height: float) -> bool:
     return line.top < height * MARGIN_BAND or line.bottom > height * (1 - MARGIN_BAND)
 
 
-def _drop_page_furniture(pages: list[_Page]) -> tuple[list[_Page], list[Dropped]]:
+def _drop_page_furniture(pages: list[LaidOutPage]) -> tuple[list[LaidOutPage], list[Dropped]]:
     """Remove running headers and footers, page numbers and table-of-contents lines."""
     margin_counts: Counter[str] = Counter()
     for page in pages:
@@ -236,7 +148,7 @@ def _drop_page_furniture(pages: list[_Page]) -> tuple[list[_Page], list[Dropped]
     repeated = {key for key, count in margin_counts.items() if count >= threshold}
 
     dropped: list[Dropped] = []
-    kept_pages: list[_Page] = []
+    kept_pages: list[LaidOutPage] = []
     for page in pages:
         kept: list[Line] = []
         for line in page.lines:
@@ -259,9 +171,11 @@ def _furniture_reason(line: Line, height: float, repeated: set[str]) -> DropReas
     return None
 
 
-def _drop_toc(pages: list[_Page], dropped: list[Dropped]) -> tuple[list[_Page], list[Dropped]]:
+def _drop_toc(
+    pages: list[LaidOutPage], dropped: list[Dropped]
+) -> tuple[list[LaidOutPage], list[Dropped]]:
     """Drop table-of-contents lines: dotted leaders, their wrapped first halves, the title."""
-    result: list[_Page] = []
+    result: list[LaidOutPage] = []
     for page in pages:
         lines = list(page.lines)
         is_toc = [is_dotted_leader_line(line.text) for line in lines]
@@ -285,6 +199,112 @@ def _toc_context(is_toc: list[bool], index: int) -> bool:
     return index > 0 and is_toc[index - 1]
 
 
+# --- tables ---------------------------------------------------------------------------------
+
+_Cells = list[list[Line]]
+"""One row of a table: each column's lines."""
+
+
+@dataclass
+class _Table:
+    """A table, continued across pages: its rows, and where its last part ends."""
+
+    rows: list[_Cells]
+    columns: tuple[float, ...]
+    page: int
+    bottom: float
+
+
+def _join_tables(
+    pages: list[LaidOutPage],
+) -> tuple[list[_Table], dict[int, list[tuple[float, int]]]]:
+    """The tables in document order, a table continued on the next page taken as one;
+    and, by page number, where each table begins: its top and its index."""
+    tables: list[_Table] = []
+    starts: dict[int, list[tuple[float, int]]] = {}
+    by_number = {page.number: page for page in pages}
+    for page in pages:
+        for piece in page.tables:
+            rows = [[list(cell) for cell in row.cells] for row in piece.rows]
+            last = tables[-1] if tables else None
+            before = by_number.get(page.number - 1)
+            if last is not None and before is not None and _continues(last, before, page, piece):
+                if rows and not rows[0][0] and last.rows:
+                    # A row cut by the page break: its first cell was all on the page before.
+                    for cell, more in zip(last.rows[-1], rows.pop(0), strict=True):
+                        cell += more
+                last.rows += rows
+            else:
+                last = _Table(rows, piece.grid.columns, page.number, piece.grid.bounds.bottom)
+                tables.append(last)
+                starts.setdefault(page.number, []).append((piece.grid.bounds.top, len(tables) - 1))
+            last.page, last.bottom = page.number, piece.grid.bounds.bottom
+    return tables, starts
+
+
+def _continues(table: _Table, before: LaidOutPage, page: LaidOutPage, piece: PageTable) -> bool:
+    """Whether ``piece`` goes on with ``table``: the table ended the page before, this part
+    opens its page, and the columns are the same."""
+    top = piece.grid.bounds.top
+    return (
+        table.page == before.number
+        and len(table.columns) == len(piece.grid.columns)
+        and all(
+            abs(a - b) <= EDGE_TOLERANCE
+            for a, b in zip(table.columns, piece.grid.columns, strict=True)
+        )
+        and not any(line.top > table.bottom for line in before.lines)
+        and not any(line.top < top for line in page.lines)
+        and not any(other.grid.bounds.top < top for other in page.tables)
+    )
+
+
+def _table_lines(page: LaidOutPage) -> Iterator[Line]:
+    for table in page.tables:
+        for row in table.rows:
+            for cell in row.cells:
+                yield from cell
+
+
+def _table_blocks(table: _Table, table_id: int, vocabulary: Counter[str]) -> list[Block]:
+    """A table's rows as blocks: the first as a paragraph when it is a bold header (the
+    table's own text), the others as list items; the cells joined by ``CELL_SEPARATOR``."""
+    blocks = []
+    header = len(table.rows) > 1 and _is_header(table.rows[0])
+    for index, cells in enumerate(table.rows):
+        lines = sorted((ln for cell in cells for ln in cell), key=lambda ln: (ln.page, ln.top))
+        if not lines:
+            continue
+        text = CELL_SEPARATOR.join(_cell_text(cell, vocabulary) for cell in cells)
+        paragraph = header and index == 0
+        blocks.append(
+            Block(
+                text=normalize_text(text),
+                kind="paragraph" if paragraph else "list-item",
+                page=lines[0].page,
+                level=0 if paragraph else 1,
+                size=lines[0].size,
+                bold=all(line.bold for line in lines),
+                italic=all(line.italic for line in lines),
+                lines=tuple(lines),
+                table_id=table_id,
+            )
+        )
+    return blocks
+
+
+def _is_header(row: _Cells) -> bool:
+    lines = [line for cell in row for line in cell]
+    return bool(lines) and all(line.bold for line in lines)
+
+
+def _cell_text(lines: list[Line], vocabulary: Counter[str]) -> str:
+    text = ""
+    for line in lines:
+        text = join_hyphenated(text, line.text, vocabulary)
+    return normalize_text(text)
+
+
 # --- blocks ---------------------------------------------------------------------------------
 
 
@@ -298,19 +318,35 @@ class _Pending:
     """Left edge of the block's first line (the marker, for a list item)."""
 
 
-def _build_blocks(pages: list[_Page], vocabulary: Counter[str]) -> list[Block]:
-    pending_blocks = list(_group_lines(pages))
+def _build_blocks(pages: list[LaidOutPage], vocabulary: Counter[str]) -> list[Block]:
+    tables, starts = _join_tables(pages)
+    items = list(_group_lines(pages, starts))
     heading_sizes = sorted(
-        {p.lines[0].size for p in pending_blocks if p.kind == "heading"}, reverse=True
+        {p.lines[0].size for p in items if isinstance(p, _Pending) and p.kind == "heading"},
+        reverse=True,
     )
-    blocks = [_finish(p, vocabulary, heading_sizes) for p in pending_blocks]
-    blocks = _number_boxes(blocks, [p.box_key for p in pending_blocks])
+    blocks: list[Block] = []
+    keys: list[tuple[int, int] | None] = []
+    for item in items:
+        if isinstance(item, _Pending):
+            blocks.append(_finish(item, vocabulary, heading_sizes))
+            keys.append(item.box_key)
+        else:
+            rows = _table_blocks(tables[item], item + 1, vocabulary)
+            blocks += rows
+            keys += [None] * len(rows)
+    blocks = _number_boxes(blocks, keys)
     return _nest_list_items(blocks)
 
 
-def _group_lines(pages: list[_Page]) -> Iterator[_Pending]:
+def _group_lines(
+    pages: list[LaidOutPage], tables: dict[int, list[tuple[float, int]]]
+) -> Iterator[_Pending | int]:
+    """The blocks of the pages' lines, in reading order, and where a table begins, the
+    table's index: it ends the block before it."""
     all_lines = [line for page in pages for line in page.lines]
     if not all_lines:
+        yield from (index for page in pages for _, index in tables.get(page.number, []))
         return
     body_size = _body_size(all_lines)
     line_height = _body_line_height(pages, body_size)
@@ -318,7 +354,15 @@ def _group_lines(pages: list[_Page]) -> Iterator[_Pending]:
     previous: Line | None = None
     for page in pages:
         right_edge = max((ln.x1 for ln in page.lines if ln.size == body_size), default=0.0)
-        for line in page.lines:
+        anchors = sorted(tables.get(page.number, []))
+        for line in (*page.lines, None):
+            while anchors and (line is None or anchors[0][0] <= line.top):
+                if pending is not None:
+                    yield pending
+                pending = previous = None
+                yield anchors.pop(0)[1]
+            if line is None:
+                break
             box_key = _box_of(line, page)
             marker, _ = split_list_marker(line.text)
             in_list_column = (
@@ -392,7 +436,7 @@ def _body_size(lines: list[Line]) -> float:
     return weights.most_common(1)[0][0]
 
 
-def _body_line_height(pages: list[_Page], body_size: float) -> float:
+def _body_line_height(pages: list[LaidOutPage], body_size: float) -> float:
     steps = [
         b.top - a.top
         for page in pages
@@ -441,7 +485,7 @@ def _continues_heading(previous: Line | None, line: Line, line_height: float) ->
     )
 
 
-def _box_of(line: Line, page: _Page) -> tuple[int, int] | None:
+def _box_of(line: Line, page: LaidOutPage) -> tuple[int, int] | None:
     x = (line.x0 + min(line.x1, line.x0 + 40)) / 2
     y = (line.top + line.bottom) / 2
     for index, rect in enumerate(page.boxes):
@@ -509,8 +553,8 @@ def _nest_list_items(blocks: list[Block]) -> list[Block]:
     result: list[Block] = []
     stack: list[float] = []
     for block in blocks:
-        if block.kind != "list-item" or not block.lines:
-            if block.kind != "list-item":
+        if block.kind != "list-item" or not block.lines or block.table_id is not None:
+            if block.kind != "list-item" or block.table_id is not None:
                 stack = []
             result.append(block)
             continue

@@ -13,6 +13,7 @@ pdfium engine to its outlines and reports.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -39,6 +40,10 @@ WORD_MARGIN = 0.1
 """A gap wider than this share of a character's size is a space (pdfminer's ``word_margin``)."""
 LINE_OVERLAP = 0.5
 """Characters of one run overlap vertically by at least this share of the smaller one."""
+RULE_THICKNESS = 3.0
+"""A rule is a shape thinner than this."""
+MIN_RULE_LENGTH = 8.0
+"""A vertical rule longer than this may part the columns of a table."""
 
 
 @dataclass(frozen=True)
@@ -76,6 +81,33 @@ class Rect:
             max(self.x1, other.x1),
             max(self.bottom, other.bottom),
         )
+
+
+class ColumnRules:
+    """A page's vertical rules: a run of text never crosses one (in a table with narrow
+    padding, the cells of a row are closer than ``CHAR_MARGIN`` apart)."""
+
+    def __init__(self, shapes: Iterable[Rect]) -> None:
+        self._rules = sorted(
+            (r for r in shapes if r.width < RULE_THICKNESS and r.height > MIN_RULE_LENGTH),
+            key=lambda r: r.x0 + r.x1,
+        )
+        self._centres = [(r.x0 + r.x1) / 2 for r in self._rules]
+
+    def __bool__(self) -> bool:
+        return bool(self._rules)
+
+    def between(self, left: float, right: float, top: float, bottom: float) -> bool:
+        """Whether a rule runs between ``left`` and ``right`` beside the middle of the
+        span from ``top`` to ``bottom`` (points from the top of the page)."""
+        middle = (top + bottom) / 2
+        index = bisect.bisect_right(self._centres, left)
+        while index < len(self._centres) and self._centres[index] < right:
+            rule = self._rules[index]
+            if rule.top <= middle <= rule.bottom:
+                return True
+            index += 1
+        return False
 
 
 @dataclass(frozen=True)

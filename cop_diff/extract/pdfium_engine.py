@@ -33,6 +33,7 @@ from cop_diff.extract.pdfengine import (
     CHAR_MARGIN,
     LINE_OVERLAP,
     WORD_MARGIN,
+    ColumnRules,
     PageLines,
     Rect,
     damaged_page,
@@ -117,12 +118,12 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> PageLines:
     page = document[index]
     try:
         height = _page_height(page)
+        shapes = [rect for rect in _shapes(page.raw, height, None) if rect is not None]
         textpage = page.get_textpage()
         try:
-            runs = _runs(textpage, index + 1, height)
+            runs = _runs(textpage, index + 1, height, ColumnRules(shapes))
         finally:
             textpage.close()
-        shapes = [rect for rect in _shapes(page.raw, height, None) if rect is not None]
     finally:
         page.close()
     return PageLines(index + 1, height, tuple(runs), tuple(shapes))
@@ -142,12 +143,12 @@ _Style = tuple[float, str]
 """A text object's size (points) and font name."""
 
 
-def _runs(textpage: pdfium.PdfTextPage, page: int, height: float) -> list[Line]:
+def _runs(textpage: pdfium.PdfTextPage, page: int, height: float, rules: ColumnRules) -> list[Line]:
     """The page's runs of text, grouped as pdfminer groups characters into lines
     (``LTLayoutContainer.group_objects``): a character joins the run of the character
     before it when they overlap vertically by more than ``LINE_OVERLAP`` of the smaller
-    and are less than ``CHAR_MARGIN`` widths apart; a gap of more than ``WORD_MARGIN`` of
-    its size before a character is a space.
+    and are less than ``CHAR_MARGIN`` widths apart, with no rule between them; a gap of
+    more than ``WORD_MARGIN`` of its size before a character is a space.
 
     One loop over every character, written flat: it is most of the engine's time.
     """
@@ -209,6 +210,8 @@ def _runs(textpage: pdfium.PdfTextPage, page: int, height: float) -> list[Line]:
                     distance = x0 - before_x1 if x0 > before_x1 else before_x0 - x1
                 width, before_width = x1 - x0, before_x1 - before_x0
                 joins = distance < CHAR_MARGIN * (width if width > before_width else before_width)
+                if joins and rules and x0 > before_x1:
+                    joins = not rules.between(before_x1, x0, height - y1, height - y0)
         if joins:
             width = x1 - x0
             if x0 - before_x1 > WORD_MARGIN * (width if width > size else size):

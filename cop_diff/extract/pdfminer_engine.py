@@ -19,6 +19,7 @@ from cop_diff.extract.pdfengine import (
     CHAR_MARGIN,
     LINE_OVERLAP,
     WORD_MARGIN,
+    ColumnRules,
     PageLines,
     Rect,
     damaged_page,
@@ -37,37 +38,68 @@ def read_pages(
     max_pages: int | None,
     pages: range | None,
 ) -> list[PageLines]:
-    from pdfminer.layout import LTChar, LTCurve, LTTextContainer, LTTextLine
+    from pdfminer.layout import LTCurve, LTTextContainer, LTTextLine
 
     result = []
     for number, layout in _layouts(data, source, password, max_pages, pages):
         height = float(layout.height)
+        rects = [
+            rect
+            for element in layout
+            if isinstance(element, LTCurve) and (rect := _box_rect(element, height)) is not None
+        ]
+        rules = ColumnRules(rects)
         lines = []
-        rects = []
         for element in layout:
-            if isinstance(element, LTTextContainer):
-                for text_line in element:
-                    if isinstance(text_line, LTTextLine):
-                        glyphs = Counter(
-                            (char.size, char.fontname)
-                            for char in text_line
-                            if isinstance(char, LTChar) and char.get_text().strip()
-                        )
-                        line = make_line(
-                            text_line.get_text(),
-                            [(size, font, n) for (size, font), n in glyphs.items()],
-                            text_line.bbox,
-                            number,
-                            height,
-                        )
-                        if line is not None:
-                            lines.append(line)
-            elif isinstance(element, LTCurve):
-                rect = _box_rect(element, height)
-                if rect is not None:
-                    rects.append(rect)
+            if not isinstance(element, LTTextContainer):
+                continue
+            for text_line in element:
+                if not isinstance(text_line, LTTextLine):
+                    continue
+                for text, glyphs, bbox in _pieces(text_line, rules, height):
+                    line = make_line(text, glyphs, bbox, number, height)
+                    if line is not None:
+                        lines.append(line)
         result.append(PageLines(number, height, tuple(lines), tuple(rects)))
     return result
+
+
+def _pieces(
+    text_line: Any, rules: ColumnRules, height: float
+) -> Iterator[tuple[str, list[tuple[float, str, int]], tuple[float, float, float, float]]]:
+    """A text line as ``make_line`` takes it, cut where a vertical rule runs between two of
+    its characters (the cells of a table row, if pdfminer joined them)."""
+    from pdfminer.layout import LTChar
+
+    x0, _, x1, _ = text_line.bbox
+    if rules and rules.between(x0, x1, height - text_line.y1, height - text_line.y0):
+        pieces: list[list[Any]] = [[]]
+        before = None
+        for item in text_line:
+            if isinstance(item, LTChar):
+                if before is not None and rules.between(
+                    before.x1, item.x0, height - item.y1, height - item.y0
+                ):
+                    pieces.append([])
+                before = item
+            pieces[-1].append(item)
+    else:
+        pieces = [list(text_line)]
+    for piece in pieces:
+        chars = [item for item in piece if isinstance(item, LTChar)]
+        if not chars:
+            continue
+        glyphs = Counter((c.size, c.fontname) for c in chars if c.get_text().strip())
+        bbox = (
+            min(c.x0 for c in chars),
+            min(c.y0 for c in chars),
+            max(c.x1 for c in chars),
+            max(c.y1 for c in chars),
+        )
+        if len(pieces) == 1:
+            bbox = text_line.bbox
+        text = "".join(item.get_text() for item in piece)
+        yield text, [(size, font, n) for (size, font), n in glyphs.items()], bbox
 
 
 def page_count(data: bytes, password: str = "") -> int | None:

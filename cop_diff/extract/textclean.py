@@ -25,9 +25,24 @@ _LIGATURES = {
     "\u0132": "IJ",
     "\u0133": "ij",
 }
+# The ballot marks of the Ornamental Dingbats block, which few fonts have (a report shows
+# them as empty boxes), as the common forms of the Dingbats block: one meaning, one symbol.
+_SYMBOLS = str.maketrans(
+    {
+        "\U0001f5f4": "\u2717",  # ballot script X -> ✗
+        "\U0001f5f5": "\u2612",  # ballot box with script X -> ☒
+        "\U0001f5f6": "\u2718",  # ballot bold script X -> ✘
+        "\U0001f5f7": "\u2612",  # ballot box with bold script X -> ☒
+        "\U0001f5f8": "\u2713",  # light check mark -> ✓
+        "\U0001f5f9": "\u2611",  # ballot box with bold check -> ☑
+    }
+)
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 # Control characters other than tab and newline, zero-width characters and the soft hyphen.
 _INVISIBLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u00ad\u200b-\u200d\u2060\ufeff]")
+
+CELL_SEPARATOR = " | "
+"""Between the cells of a table row, in the row's text (PDF and HTML alike)."""
 
 BULLET_GLYPHS = "•◦▪▫■□●○‣⁃∙·–—-*\uf0b7\uf0a7\uf076\uf0d8\uf0fc"
 """Glyphs used as bullets. Private-use code points are Symbol/Wingdings bullets."""
@@ -44,9 +59,11 @@ _ENUMERATOR = re.compile(
 
 
 def normalize_text(text: str) -> str:
-    """Expand ligatures, drop invisible characters and collapse runs of whitespace."""
+    """Expand ligatures, drop invisible characters, give check marks and ballot crosses
+    their common forms, and collapse runs of whitespace."""
     for ligature, letters in _LIGATURES.items():
         text = text.replace(ligature, letters)
+    text = text.translate(_SYMBOLS)
     text = _INVISIBLE.sub("", text)
     text = _SPACES.sub(" ", text.replace("\r", " ").replace("\n", " "))
     return text.strip()
