@@ -338,6 +338,7 @@ class _TreeBuilder:
                 rank=self.table.rank + 0.1,
                 list_level=1,
                 texts=[block.text],
+                lead_in=self.table.texts[0] if self.table.texts else None,
             )
         )
 
