@@ -95,6 +95,10 @@ class Document:
     blocks: tuple[Block, ...]
     dropped: tuple[Dropped, ...] = ()
     title: str | None = None
+    """The draft's own title (metadata, else its first heading), or ``None``."""
+    date: str | None = None
+    """The date the file gives itself, ISO ("2024-11-14", or "2024-11"), or ``None``:
+    a PDF's creation date, an HTML page's ``date`` meta tag, front matter's ``date:``."""
 
 
 @dataclass(frozen=True)
