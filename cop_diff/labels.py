@@ -23,6 +23,29 @@ _URL = re.compile(r"^[a-z][a-z0-9+.-]*://", re.IGNORECASE)
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
+KIND_NAMES = {
+    "legal-text": "legal text box",
+    "recital-box": "recital box",
+    "explanatory": "explanatory box",
+    "info-box": "information box",
+    "kpi": "KPI",
+    "open-question": "open question",
+    "box": "other box",
+    "list-item": "list item",
+}
+"""What a reader calls a provision of each kind; other kinds by their own name."""
+
+
+def kind_name(kind: str, count: int = 1) -> str:
+    """ "recital-box" -> "recital box", 2 -> "recital boxes"; "appendix", 2 -> "appendices"."""
+    singular = KIND_NAMES.get(kind, kind.replace("-", " "))
+    if count == 1:
+        return singular
+    if singular.endswith("ix"):
+        return singular[:-2] + "ices"
+    return singular + ("es" if singular.endswith(("x", "s")) else "s")
+
+
 def file_name(source: str) -> str:
     """The file's own name ("cop-d2.pdf"), never the folders it was read from; a web
     address stays whole, as it names the draft for everyone."""

@@ -244,6 +244,17 @@ class Comparison:
     lists: tuple[ListDiff, ...] = ()
 
 
+@dataclass(frozen=True)
+class Selection:
+    """Which findings a report shows: ``compare --only``, ``--min-confidence``, ``--all``."""
+
+    leaning: Leaning | None = None
+    """Only findings leaning this way ("none": changes that lean neither way)."""
+    min_confidence: float = 0.0
+    everything: bool = False
+    """The text report lists every other change, not one line per kind."""
+
+
 # The watch job: releases found at a source, and the comparisons made between them.
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from cop_diff.diff import word_diff
-from cop_diff.labels import long_labels, places
+from cop_diff.labels import kind_name, long_labels, places
 from cop_diff.model import (
     Alignment,
     Comparison,
@@ -211,6 +211,25 @@ class RuleCount:
 
 
 @dataclass(frozen=True)
+class ChangeGroup:
+    """The other changes of one kind, summed up in a line and listed on demand:
+    "85 provision-added: 22 explanatory boxes, 17 recital boxes, 15 sections, …"."""
+
+    rule: str
+    views: tuple[FindingView, ...]
+    by_kind: tuple[tuple[str, int], ...]
+    """What the changed provisions were ("recital boxes", 17), the most frequent first."""
+
+    @property
+    def count(self) -> int:
+        return len(self.views)
+
+    @property
+    def kinds(self) -> str:
+        return ", ".join(f"{n} {kind}" for kind, n in self.by_kind)
+
+
+@dataclass(frozen=True)
 class Redline:
     comparison: Comparison
     rows: tuple[Row, ...]
@@ -223,6 +242,8 @@ class Redline:
     """Commitments with at least one weakening or strengthening, in document order."""
     at_row: dict[str, tuple[FindingView, ...]]
     """Findings about each row's provisions, by row anchor: links from the document."""
+    other_groups: tuple[ChangeGroup, ...] = ()
+    """The ``other`` tier by kind of change, the most frequent first."""
 
     def by_direction(self, direction: str) -> tuple[FindingView, ...]:
         return tuple(f for f in self.findings if f.finding.direction == direction)
@@ -567,6 +588,24 @@ def _rule_counts(findings: Sequence[Finding]) -> tuple[RuleCount, ...]:
     return tuple(RuleCount(rule, direction, n) for (rule, direction), n in ordered)
 
 
+def change_groups(views: Sequence[FindingView]) -> tuple[ChangeGroup, ...]:
+    """Changes grouped by rule, each with a count per kind of provision."""
+    by_rule: dict[str, list[FindingView]] = {}
+    for view in views:
+        by_rule.setdefault(view.finding.rule, []).append(view)
+    groups = []
+    for rule, members in by_rule.items():
+        kinds = Counter(
+            provision.kind for view in members if (provision := view.new or view.old) is not None
+        )
+        ordered = tuple(
+            (kind_name(kind, n), n)
+            for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        groups.append(ChangeGroup(rule, tuple(members), ordered))
+    return tuple(sorted(groups, key=lambda g: (-g.count, g.rule)))
+
+
 def _findings_by_row(
     views: Sequence[FindingView], rows: Sequence[Row]
 ) -> dict[str, tuple[FindingView, ...]]:
@@ -599,4 +638,7 @@ def build_redline(comparison: Comparison) -> Redline:
         rule_counts=_rule_counts(comparison.findings),
         groups=_group_counts(views, rows),
         at_row=_findings_by_row(views, rows),
+        other_groups=change_groups(
+            [v for v in views if v.finding.direction == "neutral" and v.finding.tier == "other"]
+        ),
     )
