@@ -542,7 +542,7 @@ def _date(root: Element) -> str | None:
         if date:
             return date
     times = root.xpath("//header//time/@datetime")
-    return iso_date(str(times[0])) if times else None
+    return iso_date(str(times[0])) if isinstance(times, list) and times else None
 
 
 def extract_html(data: bytes, *, source: str, sha256: str) -> Document:
