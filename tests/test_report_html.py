@@ -135,8 +135,10 @@ def test_removed_finding_groups_under_its_commitment_renumbered() -> None:
 
 def test_the_whole_document_side_by_side() -> None:
     page = controlled_page()
-    rows = page.xpath("//section[@id='document']//details")
+    rows = page.xpath("//section[@id='document']//details[contains(@class, 'prov')]")
     assert len(rows) == len(build_redline(controlled_comparison()).rows)
+    # Folded by default: the findings come first; a click (or a permalink) opens it.
+    assert page.get_element_by_id("document-fold").get("open") is None
     by_id = {row.get("id"): row for row in rows}
     changed = by_id["new-measure-II.6.3"]
     assert changed.get("open") is not None
