@@ -11,9 +11,9 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import cmarkgfm
 from click.testing import CliRunner
 from lxml import etree
-from markdown_it import MarkdownIt
 
 from cop_diff.cli import main
 from cop_diff.exports.csvfile import COLUMNS, render_csv, safe_cell
@@ -37,7 +37,10 @@ HOSTILE_SNIPPETS = (
     "@everyone",
     "[link](javascript:alert(1))",
     "*bold* _it_ ~~gone~~ `code` | pipe & &amp; \\ $x$ #12",
+    "see https://evil.example/a?b=c, HTTP://EVIL.EXAMPLE and ftp://files.example",
+    "or www.evil.example/path and WWW.Evil.Example",
 )
+EMAILS = ("write to press@evil.example.org", "mailto:someone@evil.example")
 
 
 def hostile_comparison(folder: Path) -> Comparison:
@@ -63,8 +66,9 @@ def hostile_comparison(folder: Path) -> Comparison:
 
 
 def markdown_html(text: str) -> str:
-    """How GitHub-flavoured Markdown would render it (CommonMark, tables, strikethrough)."""
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+    """How GitHub renders it: its own fork of cmark, with tables, strikethrough and the
+    autolinks of bare web and e-mail addresses."""
+    return cmarkgfm.github_flavored_markdown_to_html(text)
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -76,6 +80,16 @@ def test_escaped_text_renders_as_itself() -> None:
         paragraph = etree.fromstring(html.encode())
         assert len(paragraph) == 0, html  # no element: no link, emphasis, code or tag
         assert paragraph.text == f"Before {snippet} after"
+
+
+def test_no_address_in_draft_text_becomes_a_link() -> None:
+    """GitHub links bare addresses (https://, www., e-mail) whatever is escaped: draft
+    text must not, so an e-mail address is shown as code and web addresses as text."""
+    for snippet in EMAILS:
+        html = markdown_html(escape_markdown(snippet) + "\n")
+        paragraph = etree.fromstring(html.encode())
+        assert "<a " not in html and "".join(paragraph.itertext()) == snippet, html
+        assert [child.tag for child in paragraph] == ["code"]
 
 
 def test_text_cannot_start_a_block() -> None:
@@ -94,7 +108,7 @@ def test_markdown_summary_weaker_first_with_diff_evidence() -> None:
     assert "> **The drafters' note:** Operators asked for flexibility\\." not in text
     assert "> **The drafters' note:** Operators asked for flexibility." in text
     html = markdown_html(text)
-    assert "<table>" in html and '<code class="language-diff">' in html
+    assert "<table>" in html and '<pre lang="diff">' in html
 
 
 def test_markdown_of_a_hostile_draft_stays_text(tmp_path: Path) -> None:
@@ -104,7 +118,7 @@ def test_markdown_of_a_hostile_draft_stays_text(tmp_path: Path) -> None:
     assert "<a " not in html and "<em>" not in html and "<del>" not in html
     assert "{{ 7*7 }}" in text and "publish 49" not in text  # not a template
     # The evidence sits in diff blocks, shown as typed; the fence is never closed early.
-    assert html.count('<code class="language-diff">') == 2  # neutral ones are one line
+    assert html.count('<pre lang="diff">') == 2  # neutral ones are one line
     assert "+ -1 " in html and "&lt;script&gt;alert(2)&lt;/script&gt;" in html
     # Headings, explanations and notes: the literal text, in the right elements.
     document = etree.fromstring(f"<div>{html}</div>".encode())
