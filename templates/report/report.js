@@ -110,6 +110,8 @@
     closedForPrint = [];
   });
 
+  var side = document.getElementById("side-fold");
+  if (window.matchMedia("(max-width: 60rem)").matches) { side.open = false; }
   form.hidden = false;
   restore();
   form.addEventListener("change", apply);
