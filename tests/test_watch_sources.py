@@ -158,6 +158,8 @@ def test_a_watched_folder_and_its_index_as_a_reader_sees_it(tmp_path: Path) -> N
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("compared sample-v") == 2
     index = out / "index.html"
+    # Published for others: it names the watched folder, not where it sits on this disk.
+    assert str(tmp_path) not in index.read_text(encoding="utf-8")
     with chromium() as browser:
         page: Any = browser.new_page(viewport={"width": 1200, "height": 800})
         watch = PageWatch(page)
