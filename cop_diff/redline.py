@@ -172,6 +172,10 @@ class FindingView(_BothSides):
     group_anchor: str | None = None
     old_label: str = ""
     new_label: str = ""
+    elsewhere: tuple[tuple[str, str], ...] = ()
+    """(anchor, long label) of each provision the content went to (or came from)."""
+    elsewhere_came_from: bool = False
+    """The places are where it came from (a new provision), not where it went."""
     old_lines: tuple[DiffOp, ...] = ()
     new_lines: tuple[DiffOp, ...] = ()
     """For evidence that is a list (a lead-in and its items, one per line): each side's
@@ -543,6 +547,16 @@ def list_lines(old_text: str, new_text: str) -> tuple[tuple[DiffOp, ...], tuple[
     )
 
 
+def _elsewhere(
+    finding: Finding, index: _Index, old_labels: dict[str, str], new_labels: dict[str, str]
+) -> tuple[tuple[str, str], ...]:
+    """Links to where a finding's content went: new provisions for what left an old one,
+    old provisions for what a new one brought."""
+    if finding.old is None:
+        return tuple((old_anchor(i), old_labels[i]) for i in finding.elsewhere if i in index.old)
+    return tuple((new_anchor(i), new_labels[i]) for i in finding.elsewhere if i in index.new)
+
+
 def finding_views(comparison: Comparison, rows: Sequence[Row]) -> tuple[FindingView, ...]:
     index = _Index(comparison)
     anchors = _finding_anchors(comparison.findings)
@@ -575,6 +589,8 @@ def finding_views(comparison: Comparison, rows: Sequence[Row]) -> tuple[FindingV
                 new_label=new_labels[new.id] if new else "",
                 old_lines=old_lines,
                 new_lines=new_lines,
+                elsewhere=_elsewhere(finding, index, old_labels, new_labels),
+                elsewhere_came_from=finding.old is None,
             )
         )
 
