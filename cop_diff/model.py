@@ -99,6 +99,10 @@ class Document:
     blocks: tuple[Block, ...]
     dropped: tuple[Dropped, ...] = ()
     title: str | None = None
+    """The draft's own title (metadata, else its first heading), or ``None``."""
+    date: str | None = None
+    """The date the file gives itself, ISO ("2024-11-14", or "2024-11"), or ``None``:
+    a PDF's creation date, an HTML page's ``date`` meta tag, front matter's ``date:``."""
 
 
 @dataclass(frozen=True)
@@ -203,6 +207,9 @@ class Finding:
     tier: Tier = "other"
     rank: int = 0
     """1 = the most significant finding of the report; set by the ranking stage."""
+    elsewhere: tuple[str, ...] = ()
+    """Where the content went (for what left the old draft: ids of new provisions that
+    now carry it) or came from (for what is new: ids of old provisions), when known."""
 
 
 @dataclass(frozen=True)
@@ -242,6 +249,17 @@ class Comparison:
     diffs: tuple[PairDiff, ...]
     findings: tuple[Finding, ...]
     lists: tuple[ListDiff, ...] = ()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which findings a report shows: ``compare --only``, ``--min-confidence``, ``--all``."""
+
+    leaning: Leaning | None = None
+    """Only findings leaning this way ("none": changes that lean neither way)."""
+    min_confidence: float = 0.0
+    everything: bool = False
+    """The text report lists every other change, not one line per kind."""
 
 
 # The watch job: releases found at a source, and the comparisons made between them.

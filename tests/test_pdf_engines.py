@@ -1,9 +1,9 @@
 """Both PDF engines read every draft alike (#15 item 2).
 
 pdfium (pypdfium2) is the default engine; pdfminer.six is the reference it is held to:
-on every real draft (../shared/drafts) and every sample draft (drafts/), the same outline
-(ids, kinds, labels, numbers, binding, parents, pages; headings and text up to
-whitespace), and the same report of D1 -> D2 and D2 -> D3.
+on every real draft (../shared/drafts) and every sample draft (drafts/), the same title,
+date and page count, the same outline (ids, kinds, labels, numbers, binding, parents,
+pages; headings and text up to whitespace), and the same report of D1 -> D2 and D2 -> D3.
 
 The one difference the drafts show, and why: where the engines read a font's descent
 differently, runs printed side by side on one baseline can fall on either side of the
@@ -62,6 +62,11 @@ def reordered(path: Path) -> set[str]:
     """The ids of the provisions whose text the two engines read in another order; fails
     on any other difference."""
     pdfium, pdfminer = outline_by("pdfium", path), outline_by("pdfminer", path)
+    assert (pdfium.document.title, pdfium.document.date, pdfium.document.pages) == (
+        pdfminer.document.title,
+        pdfminer.document.date,
+        pdfminer.document.pages,
+    )
     assert [structure(p) for p in pdfium.provisions] == [structure(p) for p in pdfminer.provisions]
     differing = set()
     for fast, reference in zip(pdfium.provisions, pdfminer.provisions, strict=True):

@@ -13,7 +13,7 @@ from cop_diff.extract.pdfengine import DEFAULT_PDF_ENGINE, PdfEngineName
 from cop_diff.model import Document, SourceFormat
 
 if TYPE_CHECKING:
-    from cop_diff.extract.pdfengine import PageLines
+    from cop_diff.extract.pdfengine import PdfPages
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
@@ -157,8 +157,8 @@ def page_ranges(path: Path, settings: ExtractSettings, parts: int) -> list[PageR
     ]
 
 
-def read_page_range(part: PageRange) -> list[PageLines]:
-    """The pages of one range (in a worker process)."""
+def read_page_range(part: PageRange) -> PdfPages:
+    """The pages of one range, and the file's metadata (in a worker process)."""
     from cop_diff.extract.pdf import read_pdf_pages
 
     with about(part.path):
@@ -174,12 +174,15 @@ def read_page_range(part: PageRange) -> list[PageLines]:
         )
 
 
-def assemble_ranges(parts: list[PageRange], pages: list[list[PageLines]]) -> Document:
+def assemble_ranges(parts: list[PageRange], read: list[PdfPages]) -> Document:
     """The document from its ranges' pages: the same as ``extract`` of the whole file."""
     from cop_diff.extract.pdf import assemble_pdf
 
     first = parts[0]
     with about(first.path):
         return assemble_pdf(
-            [page for part in pages for page in part], source=str(first.path), sha256=first.sha256
+            [page for part in read for page in part.pages],
+            source=str(first.path),
+            sha256=first.sha256,
+            info=read[0].info,
         )

@@ -18,13 +18,21 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from cop_diff.errors import ExtractionError
+from cop_diff.extract.docinfo import title_from_blocks
 from cop_diff.extract.inflation import (
     MAX_STREAM_BYTES,
     MAX_TOTAL_BYTES,
     InflationBudget,
     bounded_inflation,
 )
-from cop_diff.extract.pdfengine import DEFAULT_PDF_ENGINE, PageLines, PdfEngineName, pdf_engine
+from cop_diff.extract.pdfengine import (
+    DEFAULT_PDF_ENGINE,
+    PageLines,
+    PdfEngineName,
+    PdfInfo,
+    PdfPages,
+    pdf_engine,
+)
 from cop_diff.extract.pdfgrid import EDGE_TOLERANCE, LaidOutPage, PageTable, lay_out
 from cop_diff.extract.textclean import (
     CELL_SEPARATOR,
@@ -70,7 +78,7 @@ def extract_pdf(
     A PDF whose streams decode to more than the ``max_inflated_*`` bytes is refused with
     a ``LimitError`` before the memory is taken (a decompression bomb).
     """
-    pages = read_pdf_pages(
+    read = read_pdf_pages(
         data,
         source=source,
         engine=engine,
@@ -79,7 +87,7 @@ def extract_pdf(
         max_inflated_stream_bytes=max_inflated_stream_bytes,
         max_inflated_total_bytes=max_inflated_total_bytes,
     )
-    return assemble_pdf(pages, source=source, sha256=sha256)
+    return assemble_pdf(read.pages, source=source, sha256=sha256, info=read.info)
 
 
 def read_pdf_pages(
@@ -92,10 +100,10 @@ def read_pdf_pages(
     pages: range | None = None,
     max_inflated_stream_bytes: int = MAX_STREAM_BYTES,
     max_inflated_total_bytes: int = MAX_TOTAL_BYTES,
-) -> list[PageLines]:
+) -> PdfPages:
     """The runs of text and shapes of each page, or of the pages in ``pages`` (0-based),
     so that parts of one PDF can be read in several processes and put together by
-    ``assemble_pdf``."""
+    ``assemble_pdf``; and what the file's metadata says of it."""
     budget = InflationBudget(source, max_inflated_stream_bytes, max_inflated_total_bytes)
     with bounded_inflation(budget):
         return pdf_engine(engine).read_pages(
@@ -103,9 +111,12 @@ def read_pdf_pages(
         )
 
 
-def assemble_pdf(pages: list[PageLines], *, source: str, sha256: str) -> Document:
+def assemble_pdf(
+    pages: list[PageLines], *, source: str, sha256: str, info: PdfInfo | None = None
+) -> Document:
     """The document from all its pages, in order: page furniture and the table of contents
-    found across pages and dropped, lines grouped into blocks."""
+    found across pages and dropped, lines grouped into blocks; titled by ``info`` or, if
+    it has no title, by its first heading."""
     if not any(page.lines for page in pages):
         raise ExtractionError(
             "the PDF has no text layer (a scan?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`",
@@ -124,6 +135,8 @@ def assemble_pdf(pages: list[PageLines], *, source: str, sha256: str) -> Documen
         pages=len(pages),
         blocks=blocks,
         dropped=tuple(dropped),
+        title=(info.title if info else None) or title_from_blocks(blocks),
+        date=info.date if info else None,
     )
 
 

@@ -22,6 +22,7 @@ from importlib import import_module
 from typing import Literal, Protocol
 
 from cop_diff.errors import CopDiffError, ExtractionError, LimitError
+from cop_diff.extract.docinfo import clean_title, pdf_date
 from cop_diff.extract.textclean import normalize_text
 from cop_diff.model import Line
 from cop_diff.versions import canonical, installed_versions
@@ -123,6 +124,28 @@ class PageLines:
     """Bounds of the shapes drawn in a visible colour: shading, frames, rules."""
 
 
+@dataclass(frozen=True)
+class PdfInfo:
+    """What a PDF's document information dictionary says of it, cleaned (``docinfo``)."""
+
+    title: str | None = None
+    date: str | None = None
+    """The creation date, ISO ("2024-12-19")."""
+
+    @classmethod
+    def of(cls, title: str | None, created: str | None) -> PdfInfo:
+        """From the raw /Title and /CreationDate ("D:20241219083631+01'00'")."""
+        return cls(clean_title(title), pdf_date(created))
+
+
+@dataclass(frozen=True)
+class PdfPages:
+    """What an engine read of a PDF: some or all of its pages, and its metadata."""
+
+    pages: list[PageLines]
+    info: PdfInfo
+
+
 class PdfEngine(Protocol):
     """A module that reads PDFs: ``pdfium_engine`` or ``pdfminer_engine``."""
 
@@ -134,10 +157,10 @@ class PdfEngine(Protocol):
         password: str,
         max_pages: int | None,
         pages: range | None,
-    ) -> list[PageLines]:
-        """The pages (all, or those in ``pages``, 0-based) in order; ``CopDiffError`` for a
-        file that cannot be read, is encrypted, too long, or has a page that cannot be
-        fully decoded. Runs inside ``inflation.bounded_inflation``."""
+    ) -> PdfPages:
+        """The pages (all, or those in ``pages``, 0-based) in order, and the metadata;
+        ``CopDiffError`` for a file that cannot be read, is encrypted, too long, or has a
+        page that cannot be fully decoded. Runs inside ``inflation.bounded_inflation``."""
         ...
 
 

@@ -35,6 +35,8 @@ from cop_diff.extract.pdfengine import (
     WORD_MARGIN,
     ColumnRules,
     PageLines,
+    PdfInfo,
+    PdfPages,
     Rect,
     damaged_page,
     encrypted,
@@ -87,7 +89,7 @@ def read_pages(
     password: str,
     max_pages: int | None,
     pages: range | None,
-) -> list[PageLines]:
+) -> PdfPages:
     damaged = vet_streams(data, source=source, password=password)
     with _PDFIUM_LOCK:
         try:
@@ -109,7 +111,8 @@ def read_pages(
                 if damaged == index + 1:
                     raise damaged_page(source, index + 1)
                 result.append(_read_page(document, index))
-            return result
+            metadata = document.get_metadata_dict(skip_empty=True)
+            return PdfPages(result, PdfInfo.of(metadata.get("Title"), metadata.get("CreationDate")))
         finally:
             document.close()
 

@@ -21,6 +21,8 @@ from cop_diff.extract.pdfengine import (
     WORD_MARGIN,
     ColumnRules,
     PageLines,
+    PdfInfo,
+    PdfPages,
     Rect,
     damaged_page,
     encrypted,
@@ -37,11 +39,12 @@ def read_pages(
     password: str,
     max_pages: int | None,
     pages: range | None,
-) -> list[PageLines]:
+) -> PdfPages:
     from pdfminer.layout import LTCurve, LTTextContainer, LTTextLine
 
+    document = _open(data, source, password)
     result = []
-    for number, layout in _layouts(data, source, password, max_pages, pages):
+    for number, layout in _layouts(document, source, password, max_pages, pages):
         height = float(layout.height)
         rects = [
             rect
@@ -61,7 +64,34 @@ def read_pages(
                     if line is not None:
                         lines.append(line)
         result.append(PageLines(number, height, tuple(lines), tuple(rects)))
-    return result
+    return PdfPages(result, _info(document))
+
+
+def _info(document: Any) -> PdfInfo:
+    """The title and creation date of the document information dictionary (the last
+    trailer's), as far as they can be read."""
+    from pdfminer.pdftypes import resolve1
+
+    def text(info: dict[str, Any], key: str) -> str | None:
+        value = resolve1(info.get(key))
+        if isinstance(value, bytes):
+            return _pdf_text_string(value)
+        return value if isinstance(value, str) else None
+
+    try:
+        info = resolve1(document.info[-1]) if document.info else {}
+        if not isinstance(info, dict):
+            return PdfInfo()
+        return PdfInfo.of(text(info, "Title"), text(info, "CreationDate"))
+    except Exception:
+        return PdfInfo()
+
+
+def _pdf_text_string(value: bytes) -> str:
+    """A PDF text string: UTF-16 with a byte-order mark, else PDFDocEncoding (~Latin-1)."""
+    if value.startswith((b"\xfe\xff", b"\xff\xfe")):
+        return value.decode("utf-16", errors="replace")
+    return value.decode("latin-1")
 
 
 def _pieces(
@@ -136,7 +166,7 @@ def _unreadable(source: str, password: str, error: BaseException) -> CopDiffErro
 
 
 def _layouts(
-    data: bytes, source: str, password: str, max_pages: int | None, pages: range | None = None
+    document: Any, source: str, password: str, max_pages: int | None, pages: range | None = None
 ) -> Iterator[tuple[int, Any]]:
     """pdfminer's layout of each page (or of those in ``pages``), with its number from 1.
 
@@ -157,7 +187,6 @@ def _layouts(
         word_margin=WORD_MARGIN,
         boxes_flow=None,
     )
-    document = _open(data, source, password)
     try:
         count = _page_count(document)
         manager = PDFResourceManager(caching=True)

@@ -22,6 +22,7 @@ from cop_diff.lexical import duty, gives_examples
 from cop_diff.model import Finding, ListDiff, Provision
 from cop_diff.rules.base import (
     KEPT_CONTENT,
+    RESTATED,
     REWORDED,
     SENTENCE_ELSEWHERE,
     RuleContext,
@@ -29,6 +30,8 @@ from cop_diff.rules.base import (
     finding,
     name,
     quote,
+    restated_in,
+    titled_name,
 )
 from cop_diff.rules.structure import WHOLE_PROVISION
 
@@ -54,8 +57,6 @@ rewritten or moved out of the text: one finding for the list, not one per item."
 
 WHOLE_LIST_GONE = 0.75
 """Confidence that a duty-bearing list whose every item went nowhere lost its duties."""
-RESTATED = 0.8
-"""An item whose words the other draft's sentence holds this share of is restated there."""
 
 
 def _wholesale(items: list[str], size: int) -> bool:
@@ -207,6 +208,7 @@ def _whole_list(
         + ("are gone from binding text" if removed else "are new in binding text")
         + f" (e.g. {examples}){tail}",
         _whole_list_confidence(sure, demoted, loose, len(items)),
+        elsewhere=restated_in(context, side, items) if demoted else (),
     )
 
 
@@ -377,8 +379,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             if any(p.text.rstrip().endswith("?") for p in (before, after)):
                 continue  # a question put to readers is answered, not promoted or demoted
             target = context.new_by_id.get(after.parent or "")
-            where = name(target, context.new_by_id) if target else "another list"
-            heading = f" ({target.heading})" if target is not None and target.heading else ""
+            where = titled_name(target, context.new_by_id) if target else "another list"
             yield finding(
                 context,
                 KINDS[2] if demoted else KINDS[3],
@@ -387,7 +388,6 @@ def detect(context: RuleContext) -> Iterator[Finding]:
                 before.text,
                 after.text,
                 f'"{quote(before.text)}" moved from the {"binding " if demoted else ""}list of '
-                f"{old_name} to {where}{heading}, which "
-                + ("does not bind." if demoted else "binds."),
+                f"{old_name} to {where}, which " + ("does not bind." if demoted else "binds."),
                 0.8,
             )
