@@ -11,8 +11,8 @@ from markupsafe import Markup
 
 from cop_diff import __version__
 from cop_diff.exports.markdown import escape_markdown
-from cop_diff.history_view import GIVEN_ORDER, DraftView, HistoryView, build_history_view
-from cop_diff.model import ChainLink, History, Lineage
+from cop_diff.history_view import DraftView, HistoryView, build_history_view
+from cop_diff.model import ChainLink, History, Lineage, SeriesOrder
 from cop_diff.render import csp_hash, static_source
 from cop_diff.report import summary
 from cop_diff.templating import environment
@@ -24,7 +24,11 @@ HISTORY_SCRIPT = "history/history.js"
 
 
 def render_history(
-    history: History, output_format: str, *, order: str = GIVEN_ORDER, keep_compiled: bool = False
+    history: History,
+    output_format: str,
+    *,
+    order: SeriesOrder = "given",
+    keep_compiled: bool = False,
 ) -> str:
     """The history in ``output_format``; ``order`` says how the drafts were ordered."""
     view = build_history_view(history, order)

@@ -29,14 +29,20 @@ from cop_diff.model import (
     Lineage,
     Outline,
     Provision,
+    SeriesOrder,
 )
 from cop_diff.redline import PART_KINDS, TOC_KINDS, anchor_part, long_labels, tidy
 from cop_diff.sanity import MIN_ALIGNED_SHARE, aligned_share
 
 FINDING_GROUPS = ("weakening", "strengthening", "worth-a-look", "neutral")
 """The redline's groups of findings: confident either way, leaning one way, the rest."""
-GIVEN_ORDER = "as given, oldest first"
-"""How ``history`` orders its drafts; ``watch`` says how it ordered its releases."""
+ORDER_WORDS: dict[SeriesOrder, str] = {
+    "given": "given, oldest first",
+    "published": "of their publication dates, oldest first",
+    "version": "of the versions in their names, oldest first",
+    "seen": "in which they were first seen, oldest first",
+}
+"""How the page says it: "Drafts in the order ..." """
 
 
 def file_name(source: str) -> str:
@@ -182,7 +188,12 @@ class LineageView:
 @dataclass(frozen=True)
 class HistoryView:
     history: History
-    order: str
+    order: SeriesOrder
+
+    @property
+    def order_words(self) -> str:
+        return ORDER_WORDS[self.order]
+
     drafts: tuple[DraftView, ...]
     lineages: tuple[LineageView, ...]
     warnings: tuple[str, ...]
@@ -237,7 +248,7 @@ class HistoryView:
         return {group: counts[group] for group in FINDING_GROUPS}
 
 
-def build_history_view(history: History, order: str = GIVEN_ORDER) -> HistoryView:
+def build_history_view(history: History, order: SeriesOrder = "given") -> HistoryView:
     drafts = tuple(draft_view(i, outline) for i, outline in enumerate(history.outlines))
     series = _Series(history)
     views = tuple(series.lineage_view(lineage) for lineage in history.lineages)

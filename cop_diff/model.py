@@ -406,6 +406,11 @@ class ConceptPlace:
 # History: one provision followed through a series of drafts.
 
 
+SeriesOrder = Literal["given", "published", "version", "seen"]
+"""How a series of drafts was put in order, oldest first: as the user gave them, or (the
+watch job) by publication date, by the version in their names, or as first seen."""
+
+
 @dataclass(frozen=True)
 class ChainLink:
     """A lineage's provision in one draft of a series."""
