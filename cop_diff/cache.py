@@ -27,7 +27,7 @@ from typing import Any
 from cop_diff import __version__
 from cop_diff.model import Block, Document, Dropped, Line
 
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 """Bump when any extractor's output changes: old entries are then never read again."""
 
 SCHEMA = "cop-diff/extracted/1"
@@ -87,6 +87,7 @@ def document_to_json(document: Document) -> str:
             "sha256": document.sha256,
             "pages": document.pages,
             "title": document.title,
+            "date": document.date,
             "blocks": [_block_to_dict(block) for block in document.blocks],
             "dropped": [[d.text, d.reason, d.page] for d in document.dropped],
         },
@@ -125,6 +126,7 @@ def document_from_json(text: str) -> Document:
         blocks=blocks,
         dropped=dropped,
         title=raw["title"],
+        date=raw["date"],
     )
 
 

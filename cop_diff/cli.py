@@ -15,6 +15,7 @@ import click
 
 from cop_diff import __version__
 from cop_diff.errors import CopDiffError, ExitCode, printable, user_error
+from cop_diff.model import Leaning, Selection
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -167,6 +168,13 @@ def outline(
     click.echo(render_outline(result, output_format), nl=False)
 
 
+LEANINGS: dict[str, Leaning] = {
+    "weakening": "weakening",
+    "strengthening": "strengthening",
+    "change": "none",
+}
+"""``compare --only`` choices, as the leaning of the findings they keep."""
+
 FORMATS_BY_SUFFIX = {
     ".json": "json",
     ".txt": "text",
@@ -204,6 +212,25 @@ FORMATS_BY_SUFFIX = {
     help="What exit status 1 means: any change of substance, or a weakening found.",
 )
 @click.option(
+    "--all",
+    "everything",
+    is_flag=True,
+    help="Text report: every finding in full, and each other change, not one line per kind.",
+)
+@click.option(
+    "--only",
+    type=click.Choice(["weakening", "strengthening", "change"]),
+    help="Report only findings that lean this way (change: those that lean neither way), "
+    "in every format. The exit status still counts them all.",
+)
+@click.option(
+    "--min-confidence",
+    type=click.FloatRange(0.0, 1.0),
+    default=0.0,
+    metavar="X",
+    help="Report only findings with at least this confidence (0 to 1), in every format.",
+)
+@click.option(
     "--lexicon",
     "lexicon_files",
     multiple=True,
@@ -221,6 +248,9 @@ def compare(
     outputs: tuple[Path, ...],
     output_format: str | None,
     fail_on: str,
+    everything: bool,
+    only: str | None,
+    min_confidence: float,
     profile_files: tuple[Path, ...],
     lexicon_files: tuple[Path, ...],
     password: str | None,
@@ -252,6 +282,11 @@ def compare(
     from cop_diff.timing import timings as stage_timings
 
     refuse_inputs_as_outputs((old, new), outputs)
+    selection = Selection(
+        leaning=LEANINGS[only] if only else None,
+        min_confidence=min_confidence,
+        everything=everything,
+    )
     settings = Settings(
         extract=ExtractSettings(password=password, max_pages=max_pages or DEFAULT_MAX_PAGES),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
@@ -265,7 +300,10 @@ def compare(
     if not outputs:
         with stage("render"):
             report = render_report(
-                comparison, output_format or "text", keep_compiled=settings.caching
+                comparison,
+                output_format or "text",
+                keep_compiled=settings.caching,
+                selection=selection,
             )
         click.echo(report, nl=False)
     reports = []
@@ -273,7 +311,12 @@ def compare(
         chosen = FORMATS_BY_SUFFIX.get(output.suffix.lower(), output_format or "json")
         with stage("render"):
             reports.append(
-                (output, render_report(comparison, chosen, keep_compiled=settings.caching))
+                (
+                    output,
+                    render_report(
+                        comparison, chosen, keep_compiled=settings.caching, selection=selection
+                    ),
+                )
             )
     write_all_atomic(reports)  # every -o, or none of them
     if not quiet:

@@ -95,6 +95,10 @@ class Document:
     blocks: tuple[Block, ...]
     dropped: tuple[Dropped, ...] = ()
     title: str | None = None
+    """The draft's own title (metadata, else its first heading), or ``None``."""
+    date: str | None = None
+    """The date the file gives itself, ISO ("2024-11-14", or "2024-11"), or ``None``:
+    a PDF's creation date, an HTML page's ``date`` meta tag, front matter's ``date:``."""
 
 
 @dataclass(frozen=True)
@@ -238,6 +242,17 @@ class Comparison:
     diffs: tuple[PairDiff, ...]
     findings: tuple[Finding, ...]
     lists: tuple[ListDiff, ...] = ()
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which findings a report shows: ``compare --only``, ``--min-confidence``, ``--all``."""
+
+    leaning: Leaning | None = None
+    """Only findings leaning this way ("none": changes that lean neither way)."""
+    min_confidence: float = 0.0
+    everything: bool = False
+    """The text report lists every other change, not one line per kind."""
 
 
 # The watch job: releases found at a source, and the comparisons made between them.

@@ -6,7 +6,8 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from cop_diff.model import Outline, Provision
+from cop_diff.labels import file_name
+from cop_diff.model import Document, Outline, Provision
 from cop_diff.templating import environment
 
 PROVISION_FIELDS = ("id", "label", "kind", "number", "heading", "parent", "binding", "page", "text")
@@ -18,13 +19,21 @@ def provision_record(provision: Provision) -> dict[str, Any]:
     return {key: data[key] for key in PROVISION_FIELDS}
 
 
-def outline_json(outline: Outline) -> str:
-    document = outline.document
-    payload = {
-        "source": document.source,
+def document_record(document: Document) -> dict[str, Any]:
+    """A draft as the JSON outline and report name it."""
+    return {
+        # The file's name, not the folders it was read from: outputs are shared.
+        "source": file_name(document.source),
+        "title": document.title,
+        "date": document.date,
         "format": document.format,
         "sha256": document.sha256,
         "pages": document.pages,
+    }
+
+
+def outline_json(outline: Outline) -> str:
+    payload = document_record(outline.document) | {
         "profile": outline.profile,
         "provisions": [provision_record(p) for p in outline.provisions],
     }

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import get_args
 
 from cop_diff.diff import word_diff
+from cop_diff.labels import kind_name, long_labels, places
 from cop_diff.model import (
     Alignment,
     Comparison,
@@ -24,6 +25,7 @@ from cop_diff.model import (
     Provision,
     Relation,
 )
+from cop_diff.rank import LEANING_ORDER, TIER_ORDER
 
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 RELATIONS: tuple[Relation, ...] = get_args(Relation)
@@ -39,6 +41,8 @@ TOC_KINDS = frozenset({"part", "section", "commitment", "appendix", "chapter", "
 TOC_MAX_DEPTH = 2
 MAX_DEPTH_CLASS = 6
 """Deeper provisions are indented as much as depth 6: more would squeeze the text."""
+
+POSSIBLY = re.compile(r"^Possibly \((?:weakening|strengthening)\): ")
 
 _SAFE = re.compile(r"[A-Za-z0-9.~-]")
 _ALL_SAFE = re.compile(r"[A-Za-z0-9.~-]*")
@@ -70,39 +74,6 @@ def old_anchor(provision_id: str) -> str:
 
 def new_anchor(provision_id: str) -> str:
     return f"new-{anchor_part(provision_id)}"
-
-
-PART_KINDS = frozenset({"list-item", "paragraph"})
-"""Kinds whose label ("(a)", "•", "¶") means nothing without the provision they are in."""
-
-
-def long_labels(outline: Outline) -> dict[str, str]:
-    """A label that names each provision on its own: "Measure II.6.2, item 3",
-    "Measure 4.3 (2)(a)", "Commitment II.7, Summary of changes"; numbered provisions
-    ("Measure 4.2", "Recital (e)") keep their own label."""
-    by_id = {p.id: p for p in outline.provisions}
-    position: dict[str, int] = {}
-    seen: Counter[tuple[str | None, str]] = Counter()
-    for provision in outline.provisions:
-        seen[(provision.parent, provision.kind)] += 1
-        position[provision.id] = seen[(provision.parent, provision.kind)]
-    labels: dict[str, str] = {}
-    for provision in outline.provisions:  # parents come first
-        parent = by_id.get(provision.parent or "")
-        if parent is None or (provision.number is not None and provision.kind not in PART_KINDS):
-            labels[provision.id] = provision.label
-            continue
-        # An unnumbered section is named by its own title, not by the titles above it.
-        named = parent.number is not None or parent.kind in PART_KINDS
-        context = labels[parent.id] if named else parent.label
-        if provision.kind == "list-item" and provision.label.startswith("("):
-            labels[provision.id] = f"{context} {provision.label}"
-        elif provision.kind in PART_KINDS:
-            what = "item" if provision.kind == "list-item" else "paragraph"
-            labels[provision.id] = f"{context}, {what} {position[provision.id]}"
-        else:
-            labels[provision.id] = f"{context}, {provision.label}"
-    return labels
 
 
 class _BothSides:
@@ -204,10 +175,14 @@ class FindingView(_BothSides):
 
     @property
     def where(self) -> str:
-        """The labels, "Measure 4.2 → Measure II.3.2" when renumbered, else the one label."""
-        if self.old_label and self.new_label and self.old_label != self.new_label:
-            return f"{self.old_label} → {self.new_label}"
-        return self.new_label or self.old_label or "Whole document"
+        """Both labels and pages: "Measure 2.3, p. 12 → Measure I.2.4, p. 9"."""
+        return places(self.old_label, self.old, self.new_label, self.new)
+
+    @property
+    def statement(self) -> str:
+        """The explanation without its "Possibly (weakening):" opening, which the tier's
+        own tag ("Leans weaker") says where the finding is shown."""
+        return POSSIBLY.sub("", self.finding.explanation, count=1)
 
     @property
     def heading(self) -> str:
@@ -236,6 +211,25 @@ class RuleCount:
 
 
 @dataclass(frozen=True)
+class ChangeGroup:
+    """The other changes of one kind, summed up in a line and listed on demand:
+    "85 provision-added: 22 explanatory boxes, 17 recital boxes, 15 sections, …"."""
+
+    rule: str
+    views: tuple[FindingView, ...]
+    by_kind: tuple[tuple[str, int], ...]
+    """What the changed provisions were ("recital boxes", 17), the most frequent first."""
+
+    @property
+    def count(self) -> int:
+        return len(self.views)
+
+    @property
+    def kinds(self) -> str:
+        return ", ".join(f"{n} {kind}" for kind, n in self.by_kind)
+
+
+@dataclass(frozen=True)
 class Redline:
     comparison: Comparison
     rows: tuple[Row, ...]
@@ -248,6 +242,8 @@ class Redline:
     """Commitments with at least one weakening or strengthening, in document order."""
     at_row: dict[str, tuple[FindingView, ...]]
     """Findings about each row's provisions, by row anchor: links from the document."""
+    other_groups: tuple[ChangeGroup, ...] = ()
+    """The ``other`` tier by kind of change, the most frequent first."""
 
     def by_direction(self, direction: str) -> tuple[FindingView, ...]:
         return tuple(f for f in self.findings if f.finding.direction == direction)
@@ -551,11 +547,18 @@ def finding_views(comparison: Comparison, rows: Sequence[Row]) -> tuple[FindingV
             )
         )
 
-    def order(view: FindingView) -> tuple[int, int, int]:
+    def order(view: FindingView) -> tuple[int, int, int, int]:
+        """By rank, weakenings first: as the ranking stage ordered them. Findings nobody
+        ranked (rank 0, made by hand) go by direction and place in the document."""
+        found = view.finding
+        tier = "finding" if found.direction != "neutral" else found.tier
         where = view.new_anchor or view.old_anchor or ""
         return (
-            DIRECTIONS.index(view.finding.direction),
-            0 if view.binding else 1,
+            TIER_ORDER[tier],
+            DIRECTIONS.index(found.direction)
+            if tier == "finding"
+            else LEANING_ORDER[found.leaning],
+            found.rank,
             position.get(where, len(rows)),
         )
 
@@ -583,6 +586,24 @@ def _rule_counts(findings: Sequence[Finding]) -> tuple[RuleCount, ...]:
     counts = Counter((f.rule, f.direction) for f in findings)
     ordered = sorted(counts.items(), key=lambda kv: (DIRECTIONS.index(kv[0][1]), -kv[1], kv[0]))
     return tuple(RuleCount(rule, direction, n) for (rule, direction), n in ordered)
+
+
+def change_groups(views: Sequence[FindingView]) -> tuple[ChangeGroup, ...]:
+    """Changes grouped by rule, each with a count per kind of provision."""
+    by_rule: dict[str, list[FindingView]] = {}
+    for view in views:
+        by_rule.setdefault(view.finding.rule, []).append(view)
+    groups = []
+    for rule, members in by_rule.items():
+        kinds = Counter(
+            provision.kind for view in members if (provision := view.new or view.old) is not None
+        )
+        ordered = tuple(
+            (kind_name(kind, n), n)
+            for kind, n in sorted(kinds.items(), key=lambda kv: (-kv[1], kv[0]))
+        )
+        groups.append(ChangeGroup(rule, tuple(members), ordered))
+    return tuple(sorted(groups, key=lambda g: (-g.count, g.rule)))
 
 
 def _findings_by_row(
@@ -617,4 +638,7 @@ def build_redline(comparison: Comparison) -> Redline:
         rule_counts=_rule_counts(comparison.findings),
         groups=_group_counts(views, rows),
         at_row=_findings_by_row(views, rows),
+        other_groups=change_groups(
+            [v for v in views if v.finding.direction == "neutral" and v.finding.tier == "other"]
+        ),
     )

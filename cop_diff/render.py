@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import base64
 import hashlib
-from collections import Counter
-from typing import get_args
+import textwrap
+from dataclasses import replace
 
 import jinja2
 from markupsafe import Markup
 
 from cop_diff import __version__
-from cop_diff.model import Comparison, Relation
+from cop_diff.model import Comparison, Selection
 from cop_diff.redline import build_redline
-from cop_diff.report import report_json, summary
+from cop_diff.report import report_json
 from cop_diff.templating import environment
 
 REPORT_FORMATS = ("text", "json", "html", "md", "csv", "docx")
@@ -24,27 +24,69 @@ REPORT_SCRIPT = "report/report.js"
 
 
 def render_report(
-    comparison: Comparison, output_format: str, *, keep_compiled: bool = False
+    comparison: Comparison,
+    output_format: str,
+    *,
+    keep_compiled: bool = False,
+    selection: Selection | None = None,
 ) -> str | bytes:
-    """The report in ``output_format``; ``keep_compiled``: see ``templating.environment``."""
+    """The report in ``output_format``, of the findings ``selection`` picks;
+    ``keep_compiled``: see ``templating.environment``."""
+    selection = selection or Selection()
+    comparison = select_findings(comparison, selection)
     if output_format == "json":
         return report_json(comparison)
     if output_format == "html":
         return render_html(comparison, keep_compiled=keep_compiled)
     if output_format in ("md", "csv", "docx"):
         return _render_export(comparison, output_format)
-    return render_text(comparison)
+    return render_text(comparison, selection)
 
 
-def render_text(comparison: Comparison) -> str:
-    counts = Counter(a.relation for a in comparison.alignment)
+def select_findings(comparison: Comparison, selection: Selection) -> Comparison:
+    """The comparison with only the findings the user asked for."""
+    if selection.leaning is None and selection.min_confidence <= 0:
+        return comparison
+    kept = tuple(
+        f
+        for f in comparison.findings
+        if (selection.leaning is None or f.leaning == selection.leaning)
+        and f.confidence >= selection.min_confidence
+    )
+    return replace(comparison, findings=kept)
+
+
+TEXT_WIDTH = 190
+"""Lines of the text report wrap here (a wide terminal), so that most findings take one."""
+TEXT_LINES = 2
+"""Lines a finding may take in the text report; the HTML report has all of it."""
+
+
+def text_entry(where: str, rule: str, statement: str, most: int = TEXT_LINES) -> list[str]:
+    """One finding as at most ``most`` lines: where, what kind, what changed."""
+    lines = textwrap.wrap(
+        f"{where} [{rule}] {statement}",
+        width=TEXT_WIDTH,
+        initial_indent="  - ",
+        subsequent_indent="    ",
+        break_on_hyphens=False,
+    )
+    if len(lines) > most:
+        last = lines[most - 1]
+        lines = [*lines[: most - 1], last[: TEXT_WIDTH - 2].rsplit(" ", 1)[0] + " …"]
+    return lines
+
+
+def render_text(comparison: Comparison, selection: Selection | None = None) -> str:
+    """Header, counts, the findings, worth a look, then one line per kind of other
+    change (with ``selection.everything``: each of them, too)."""
+    selection = selection or Selection()
     template = environment().get_template("compare.txt")
     return template.render(
-        old=comparison.old,
-        new=comparison.new,
-        counts={relation: counts[relation] for relation in get_args(Relation)},
-        summary=summary(comparison),
-        findings=comparison.findings,
+        r=build_redline(comparison),
+        selection=selection,
+        everything=selection.everything,
+        entry=text_entry,
     )
 
 

@@ -8,20 +8,11 @@ from dataclasses import asdict
 from typing import Any
 
 from cop_diff import __version__
-from cop_diff.model import Comparison, Document
-from cop_diff.outline import provision_record
+from cop_diff.model import Comparison
+from cop_diff.outline import document_record, provision_record
 from cop_diff.sanity import comparison_warnings
 
 SCHEMA = "cop-diff/report/1"
-
-
-def _document_record(document: Document) -> dict[str, Any]:
-    return {
-        "source": document.source,
-        "format": document.format,
-        "sha256": document.sha256,
-        "pages": document.pages,
-    }
 
 
 def summary(comparison: Comparison) -> dict[str, int]:
@@ -37,8 +28,8 @@ def report_record(comparison: Comparison) -> dict[str, Any]:
     return {
         "schema": SCHEMA,
         "generator": f"cop-diff {__version__}",
-        "old": _document_record(comparison.old.document) | {"profile": comparison.old.profile},
-        "new": _document_record(comparison.new.document) | {"profile": comparison.new.profile},
+        "old": document_record(comparison.old.document) | {"profile": comparison.old.profile},
+        "new": document_record(comparison.new.document) | {"profile": comparison.new.profile},
         "provisions": {
             "old": [provision_record(p) for p in comparison.old.provisions],
             "new": [provision_record(p) for p in comparison.new.provisions],

@@ -19,6 +19,7 @@ from pathlib import Path
 import jinja2
 
 from cop_diff.cache import cache_dir
+from cop_diff.labels import draft_caption, draft_title, file_name, human_date
 
 
 class _QuietBytecodeCache(jinja2.FileSystemBytecodeCache):
@@ -59,7 +60,7 @@ def templates_dir() -> Path:
 def environment(*, keep_compiled: bool = False) -> jinja2.Environment:
     """The templates' environment; ``keep_compiled`` reads and fills the cache folder's
     compiled templates (off with ``--no-cache``)."""
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(templates_dir()),
         autoescape=jinja2.select_autoescape(enabled_extensions=("html",), default=False),
         undefined=jinja2.StrictUndefined,
@@ -68,3 +69,9 @@ def environment(*, keep_compiled: bool = False) -> jinja2.Environment:
         keep_trailing_newline=True,
         bytecode_cache=_bytecode_cache() if keep_compiled else None,
     )
+    # How every output names a draft: by title and date, never by a local path.
+    env.filters["caption"] = draft_caption
+    env.filters["draft_title"] = draft_title
+    env.filters["file_name"] = file_name
+    env.filters["human_date"] = human_date
+    return env

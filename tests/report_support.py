@@ -16,6 +16,7 @@ import pytest
 
 from cop_diff.model import Comparison, Finding
 from cop_diff.pipeline import compare_files
+from cop_diff.rank import rank_findings
 from scripts.chromium import CHROMIUM, CHROMIUM_ARGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -109,7 +110,10 @@ def controlled_findings() -> tuple[Finding, ...]:
 
 @cache
 def controlled_comparison() -> Comparison:
-    return dataclasses.replace(sample_comparison(), findings=controlled_findings())
+    """The sample comparison with the hand-made findings, ranked as compare ranks them."""
+    comparison = sample_comparison()
+    ranked = rank_findings(controlled_findings(), comparison.old, comparison.new)
+    return dataclasses.replace(comparison, findings=ranked)
 
 
 def write_hostile_drafts(folder: Path) -> tuple[Path, Path]:

@@ -31,7 +31,12 @@ def test_outline_text_marks_what_binds() -> None:
     code, out, _ = run("outline", str(SAMPLE))
     assert code == 0
     lines = out.splitlines()
-    assert lines[0].startswith(f"{SAMPLE}:") and "profile cop-commitments" in lines[0]
+    # Named by its title, date and file name, never by the folders it was read from.
+    assert (
+        lines[0].startswith("Second Draft Code of Practice for Operators")
+        and "(1 Jan 2026, sample-v2.pdf):" in lines[0]
+    )
+    assert "profile cop-commitments" in lines[0] and str(SAMPLE.parent) not in out
     assert any(line.strip().startswith("* Commitment 1 · ") for line in lines)
     assert any(line.strip().startswith("- LEGAL TEXT") for line in lines)
 
@@ -185,3 +190,29 @@ def test_a_broken_lexicon_is_a_clear_error(tmp_path: Path) -> None:
     v2 = str(ROOT / "drafts" / "sample-v2.pdf")
     code, _, err = run("compare", v2, v2, "--lexicon", str(lexicon))
     assert code == 2 and "lexicon" in err and err.count("\n") == 1
+
+
+def test_only_and_min_confidence_pick_findings_in_every_format(tmp_path: Path) -> None:
+    old, new = SAMPLE.parent / "sample-v2.pdf", SAMPLE.parent / "sample-v3.pdf"
+    out = tmp_path / "weaker.json"
+    code, text, _ = run(
+        "compare", str(old), str(new), "--only", "weakening", "--min-confidence", "0.7", "-q"
+    )
+    assert code == 1 and "Showing only findings that lean weaker with confidence 0.7" in text
+    code, _, _ = run(
+        "compare",
+        str(old),
+        str(new),
+        "--only",
+        "weakening",
+        "--min-confidence",
+        "0.7",
+        "-o",
+        str(out),
+        "-q",
+    )
+    findings = json.loads(out.read_text(encoding="utf-8"))["findings"]
+    assert code == 1 and findings
+    assert all(f["leaning"] == "weakening" and f["confidence"] >= 0.7 for f in findings)
+    code, text, _ = run("compare", str(old), str(new), "--only", "change", "-q")
+    assert "Weaker (" not in text and "Other changes (" in text

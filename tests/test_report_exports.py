@@ -135,9 +135,10 @@ def test_csv_one_row_per_finding_with_all_fields() -> None:
     assert len(rows) == len(comparison.findings)
     assert tuple(rows[0]) == COLUMNS
     first = rows[0]
-    assert first["rule"] == "qualifier-added" and first["direction"] == "weakening"
-    assert first["old_label"] == "Measure 5.3" and first["new_label"] == "Measure II.4.3"
-    assert first["confidence"] == "0.8" and first["rationale"] == ""
+    assert first["rule"] == "modal-weakened" and first["direction"] == "weakening"
+    assert first["old_label"] == "Measure 7.3" and first["new_label"] == "Measure II.6.3"
+    assert (first["old_page"], first["new_page"], first["tier"]) == ("6", "5", "finding")
+    assert first["confidence"] == "0.9" and first["rationale"] == "Operators asked for flexibility."
     assert [r["direction"] for r in rows] == [
         "weakening",
         "weakening",

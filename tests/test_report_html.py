@@ -83,8 +83,8 @@ def test_weaker_first_then_stronger_then_other() -> None:
     assert sections == ["summary", "weaker", "stronger", "worth-a-look", "other", "document"]
     weaker = page.get_element_by_id("weaker")
     rules = [li.get("data-rule") for li in weaker.xpath(".//li[@data-rule]")]
-    # Binding findings before the one on a recital, each group in document order.
-    assert rules == ["qualifier-added", "modal-weakened", "obligation-removed"]
+    # In rank order (confidence times the provision's weight): binding text before a recital.
+    assert rules == ["modal-weakened", "qualifier-added", "obligation-removed"]
     assert [li.get("data-binding") for li in weaker.xpath(".//li[@data-rule]")] == ["1", "1", "0"]
     stronger = page.get_element_by_id("stronger")
     assert [li.get("data-rule") for li in stronger.xpath(".//li[@data-rule]")] == [
@@ -103,7 +103,7 @@ def test_a_finding_shows_evidence_confidence_rationale_and_both_provisions() -> 
     assert finding.xpath(".//blockquote")[0].text_content() == "Operators asked for flexibility."
     links = finding.xpath(".//a/@href")
     assert "#old-measure-7.3" in links and "#new-measure-II.6.3" in links
-    assert "Measure 7.3 → Measure II.6.3" in finding.xpath(".//h3")[0].text_content()
+    assert "Measure 7.3, p. 6 → Measure II.6.3, p. 5" in finding.xpath(".//h3")[0].text_content()
 
 
 def test_chart_counts_per_commitment_of_the_new_draft() -> None:

@@ -8,10 +8,10 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from cop_diff.model import Comparison
+from cop_diff.model import Comparison, Selection
 from cop_diff.pipeline import compare_files
 from cop_diff.redline import build_redline
-from cop_diff.render import render_html
+from cop_diff.render import render_html, render_text
 from tests.report_support import PageWatch, artifact, chromium
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -51,3 +51,27 @@ def test_report_renders_in_chromium_without_errors(d2_d3_report: Path) -> None:
         assert watch.errors == [] and watch.requests == [] and watch.dialogs == []
         assert page.locator("#filters").is_visible()
         page.screenshot(path=artifact("d2-d3-report-top.png"))
+
+
+def test_text_report_fits_a_screenful_or_two(d2_d3: Comparison) -> None:
+    """#14: the default stdout is read in minutes: findings, worth a look, one line per
+    kind of other change; every line fits a wide terminal."""
+    lines = render_text(d2_d3).splitlines()
+    assert len(lines) <= 80
+    assert max(len(line) for line in lines) <= 200
+    text = "\n".join(lines)
+    # Every finding of the finding tier is there, named by both labels and both pages.
+    for view in build_redline(d2_d3).by_tier("finding"):
+        assert view.where in text
+        for label, provision in ((view.old_label, view.old), (view.new_label, view.new)):
+            if provision is not None:
+                assert f"{label}, p. {provision.page}" in view.where
+    assert "/work" not in text and "../shared" not in text
+    assert "Second Draft General-Purpose AI Code of Practice (19 Dec 2024, cop-d2.pdf)" in text
+
+
+def test_text_report_with_all_lists_every_finding(d2_d3: Comparison) -> None:
+    lines = render_text(d2_d3, Selection(everything=True)).splitlines()
+    assert max(len(line) for line in lines) <= 200
+    starts = [line for line in lines if line.lstrip().startswith("- ")]
+    assert len(starts) == len(d2_d3.findings)

@@ -159,10 +159,13 @@ def read_page_range(part: PageRange) -> list[PageLines]:
 
 def assemble_ranges(parts: list[PageRange], pages: list[list[PageLines]]) -> Document:
     """The document from its ranges' pages: the same as ``extract`` of the whole file."""
-    from cop_diff.extract.pdf import assemble_pdf
+    from cop_diff.extract.pdf import assemble_pdf, pdf_info
 
     first = parts[0]
     with about(first.path):
         return assemble_pdf(
-            [page for part in pages for page in part], source=str(first.path), sha256=first.sha256
+            [page for part in pages for page in part],
+            source=str(first.path),
+            sha256=first.sha256,
+            info=pdf_info(first.data, first.settings.password or ""),
         )

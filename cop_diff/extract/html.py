@@ -22,6 +22,7 @@ import lxml.etree
 import lxml.html
 
 from cop_diff.errors import ExtractionError
+from cop_diff.extract.docinfo import clean_title, iso_date, title_from_blocks
 from cop_diff.extract.text import decode_bom, looks_binary
 from cop_diff.extract.textclean import classify_box_title, normalize_text, split_list_marker
 from cop_diff.model import Block, BlockKind, BoxKind, Document, Dropped
@@ -515,10 +516,33 @@ def _outermost(elements: Sequence[Element]) -> list[Element]:
 
 
 def _title(root: Element, blocks: Sequence[Block]) -> str | None:
-    title = normalize_text(str(root.xpath("string(/html/head/title)")))
-    if title:
-        return title
-    return next((b.text for b in blocks if b.kind == "heading" and b.level == 1), None)
+    return clean_title(str(root.xpath("string(/html/head/title)"))) or title_from_blocks(blocks)
+
+
+_DATE_META = (
+    "date",
+    "dc.date",
+    "dcterms.date",
+    "dcterms.issued",
+    "dcterms.created",
+    "article:published_time",
+    "citation_publication_date",
+)
+"""Meta tags (``name`` or ``property``) that date a page, the most usual first."""
+
+
+def _date(root: Element) -> str | None:
+    """The page's date from its meta tags, else from a ``<time datetime>`` in its header."""
+    metas = {
+        str(meta.get("name") or meta.get("property") or "").lower(): meta.get("content")
+        for meta in root.iterfind(".//head/meta")
+    }
+    for key in _DATE_META:
+        date = iso_date(metas.get(key))
+        if date:
+            return date
+    times = root.xpath("//header//time/@datetime")
+    return iso_date(str(times[0])) if isinstance(times, list) and times else None
 
 
 def extract_html(data: bytes, *, source: str, sha256: str) -> Document:
@@ -546,4 +570,5 @@ def extract_html(data: bytes, *, source: str, sha256: str) -> Document:
         blocks=tuple(walk.blocks),
         dropped=tuple(walk.dropped),
         title=_title(root, walk.blocks),
+        date=_date(root),
     )

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cop_diff.errors import CopDiffError, ExtractionError, LimitError
+from cop_diff.extract.docinfo import clean_title, pdf_date, title_from_blocks
 from cop_diff.extract.inflation import (
     MAX_STREAM_BYTES,
     MAX_TOTAL_BYTES,
@@ -115,7 +116,7 @@ def extract_pdf(
         max_inflated_stream_bytes=max_inflated_stream_bytes,
         max_inflated_total_bytes=max_inflated_total_bytes,
     )
-    return assemble_pdf(pages, source=source, sha256=sha256)
+    return assemble_pdf(pages, source=source, sha256=sha256, info=pdf_info(data, password))
 
 
 def read_pdf_pages(
@@ -136,9 +137,12 @@ def read_pdf_pages(
         return list(_read_pages(data, source, password, max_pages, pages))
 
 
-def assemble_pdf(pages: list[PageLines], *, source: str, sha256: str) -> Document:
+def assemble_pdf(
+    pages: list[PageLines], *, source: str, sha256: str, info: PdfInfo | None = None
+) -> Document:
     """The document from all its pages, in order: page furniture and the table of contents
-    found across pages and dropped, lines grouped into blocks."""
+    found across pages and dropped, lines grouped into blocks; titled by ``info`` or, if
+    it has no title, by its first heading."""
     if not any(page.lines for page in pages):
         raise ExtractionError(
             "the PDF has no text layer (a scan?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`",
@@ -154,7 +158,47 @@ def assemble_pdf(pages: list[PageLines], *, source: str, sha256: str) -> Documen
         pages=len(pages),
         blocks=blocks,
         dropped=tuple(dropped),
+        title=(info.title if info else None) or title_from_blocks(blocks),
+        date=info.date if info else None,
     )
+
+
+@dataclass(frozen=True)
+class PdfInfo:
+    """What the PDF's document information dictionary says of it, cleaned."""
+
+    title: str | None
+    date: str | None
+
+
+def pdf_info(data: bytes, password: str = "") -> PdfInfo | None:
+    """The title and creation date of the PDF's metadata; ``None`` if it cannot be read
+    (the extraction of the pages then says what is wrong)."""
+    from pdfminer.pdfdocument import PDFDocument
+    from pdfminer.pdfparser import PDFParser
+    from pdfminer.pdftypes import resolve1
+
+    def text(info: dict[str, Any], key: str) -> str | None:
+        value = resolve1(info.get(key))
+        if isinstance(value, bytes):
+            return _pdf_text_string(value)
+        return value if isinstance(value, str) else None
+
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)), password=password)
+        info = resolve1(document.info[-1]) if document.info else {}
+        if not isinstance(info, dict):
+            return None
+        return PdfInfo(clean_title(text(info, "Title")), pdf_date(text(info, "CreationDate")))
+    except Exception:
+        return None
+
+
+def _pdf_text_string(value: bytes) -> str:
+    """A PDF text string: UTF-16 with a byte-order mark, else PDFDocEncoding (~Latin-1)."""
+    if value.startswith((b"\xfe\xff", b"\xff\xfe")):
+        return value.decode("utf-16", errors="replace")
+    return value.decode("latin-1")
 
 
 def pdf_page_count(data: bytes, password: str = "") -> int | None:

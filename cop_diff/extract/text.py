@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cop_diff.errors import ExtractionError
+from cop_diff.extract.docinfo import clean_title, iso_date, title_from_blocks
 from cop_diff.extract.textclean import (
     classify_box_title,
     is_dotted_leader_line,
@@ -172,22 +173,24 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _front_matter(lines: Sequence[str]) -> tuple[int, str | None]:
-    """Skip YAML front matter (``---`` ... ``---``): how many lines it takes, and its title."""
+def _front_matter(lines: Sequence[str]) -> tuple[int, dict[str, str]]:
+    """Skip YAML front matter (``---`` ... ``---``): how many lines it takes, and its
+    top-level ``key: value`` pairs (keys lower-cased, values unquoted)."""
     if not lines or lines[0].strip() != "---":
-        return 0, None
-    title = None
+        return 0, {}
+    values: dict[str, str] = {}
     for index, line in enumerate(lines[1:50], start=1):
         stripped = line.strip()
         if stripped in ("---", "..."):
-            return index + 1, title
+            return index + 1, values
         if not stripped:
             continue
         if not _FRONT_MATTER_KEY.match(stripped) and not line.startswith((" ", "-")):
-            return 0, None
-        if stripped.lower().startswith("title:"):
-            title = normalize_text(stripped[len("title:") :].strip().strip("\"'")) or None
-    return 0, None
+            return 0, {}
+        if not line.startswith((" ", "-")):
+            key, _, value = stripped.partition(":")
+            values[key.lower()] = normalize_text(value.strip().strip("\"'"))
+    return 0, {}
 
 
 def _list_marker(stripped: str) -> tuple[str | None, str]:
@@ -458,19 +461,10 @@ def _to_block(raw: _Raw, box: BoxKind | None, box_id: int | None) -> Block:
     )
 
 
-def _title(front_matter_title: str | None, blocks: Sequence[Block]) -> str | None:
-    if front_matter_title:
-        return front_matter_title
-    for block in blocks:
-        if block.kind == "heading" and block.level == 1 and block.box is None:
-            return block.text
-    return None
-
-
 def extract_text(data: bytes, *, source: str, sha256: str) -> Document:
     """Read a plain-text or Markdown draft into blocks."""
     lines = _split_lines(decode_text(data, source=source))
-    skip, front_title = _front_matter(lines)
+    skip, front_matter = _front_matter(lines)
     lines = lines[skip:]
     blocks, dropped = _blocks(lines, guess_headings=not _is_markdown(lines))
     if not blocks and not dropped:
@@ -482,5 +476,6 @@ def extract_text(data: bytes, *, source: str, sha256: str) -> Document:
         pages=None,
         blocks=tuple(blocks),
         dropped=tuple(dropped),
-        title=_title(front_title, blocks),
+        title=clean_title(front_matter.get("title")) or title_from_blocks(blocks),
+        date=iso_date(str(front_matter.get("date", ""))),
     )

@@ -416,6 +416,15 @@ def name(provision: Provision, by_id: dict[str, Provision]) -> str:
     return provision.label
 
 
+def titled_name(provision: Provision, by_id: dict[str, Provision]) -> str:
+    """``name`` with the heading after it, unless the name is the heading already:
+    "Measure 6.3 (Before deployment)", but "Explanation of changes", not twice."""
+    what = name(provision, by_id)
+    if provision.heading and provision.heading not in what:
+        return f"{what} ({provision.heading})"
+    return what
+
+
 def quote(text: str, words: int = 10) -> str:
     parts = text.split()
     return " ".join(parts[:words]) + ("…" if len(parts) > words else "")

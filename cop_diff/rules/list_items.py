@@ -29,6 +29,7 @@ from cop_diff.rules.base import (
     finding,
     name,
     quote,
+    titled_name,
 )
 from cop_diff.rules.structure import WHOLE_PROVISION
 
@@ -377,8 +378,7 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             if any(p.text.rstrip().endswith("?") for p in (before, after)):
                 continue  # a question put to readers is answered, not promoted or demoted
             target = context.new_by_id.get(after.parent or "")
-            where = name(target, context.new_by_id) if target else "another list"
-            heading = f" ({target.heading})" if target is not None and target.heading else ""
+            where = titled_name(target, context.new_by_id) if target else "another list"
             yield finding(
                 context,
                 KINDS[2] if demoted else KINDS[3],
@@ -387,7 +387,6 @@ def detect(context: RuleContext) -> Iterator[Finding]:
                 before.text,
                 after.text,
                 f'"{quote(before.text)}" moved from the {"binding " if demoted else ""}list of '
-                f"{old_name} to {where}{heading}, which "
-                + ("does not bind." if demoted else "binds."),
+                f"{old_name} to {where}, which " + ("does not bind." if demoted else "binds."),
                 0.8,
             )

@@ -22,7 +22,15 @@ from dataclasses import dataclass
 
 from cop_diff.lexical import is_obligation, strength
 from cop_diff.model import Finding, Provision
-from cop_diff.rules.base import LIST_KINDS, SENTENCE_ELSEWHERE, RuleContext, finding, name, quote
+from cop_diff.rules.base import (
+    LIST_KINDS,
+    SENTENCE_ELSEWHERE,
+    RuleContext,
+    finding,
+    name,
+    quote,
+    titled_name,
+)
 
 CODE = "S01"
 WHOLE_PROVISION = 0.69
@@ -45,7 +53,7 @@ KINDS = (
 def _label(provision: Provision | None) -> str:
     if provision is None:
         return "the top level"
-    if provision.heading and provision.heading != provision.label:
+    if provision.heading and provision.heading not in provision.label:
         return f"{provision.label} ({provision.heading})"
     return provision.label
 
@@ -170,9 +178,7 @@ def _unpaired(
     """
     by_id = context.old_by_id if side == "old" else context.new_by_id
     outline = context.old if side == "old" else context.new
-    what = name(provision, by_id)
-    if provision.heading:
-        what = f"{what} ({provision.heading})"
+    what = titled_name(provision, by_id)
     fate = _fate(context, side, provision)
     binds = provision.number is not None and _subtree_binds(provision, outline.provisions, context)
     moved = (
