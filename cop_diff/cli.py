@@ -401,11 +401,11 @@ def history(
     from cop_diff.extract import DEFAULT_MAX_PAGES, ExtractSettings
     from cop_diff.history import history_files, refuse_repeated_paths
     from cop_diff.history_report import render_history
+    from cop_diff.history_view import series_warnings
     from cop_diff.lexicon import load_lexicon
     from cop_diff.output import refuse_inputs_as_outputs, write_all_atomic
     from cop_diff.pipeline import Settings, changes_of_substance
     from cop_diff.profiles import load_profiles, load_vocabulary
-    from cop_diff.sanity import comparison_warnings
     from cop_diff.segment import SegmentSettings
     from cop_diff.timing import format_timings, stage
     from cop_diff.timing import timings as stage_timings
@@ -420,9 +420,8 @@ def history(
     )
     with extraction_progress(len(drafts), quiet) as progress:
         series = history_files(drafts, settings, progress)
-    for step in series.steps:
-        for warning in comparison_warnings(step):
-            click.echo(f"cop-diff: warning: {printable(warning)}", err=True)
+    for warning in series_warnings(series):
+        click.echo(f"cop-diff: warning: {printable(warning)}", err=True)
 
     def render(chosen: str) -> str:
         with stage("render"):

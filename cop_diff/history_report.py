@@ -13,6 +13,7 @@ from cop_diff import __version__
 from cop_diff.exports.markdown import escape_markdown
 from cop_diff.history_view import DraftView, HistoryView, build_history_view
 from cop_diff.model import ChainLink, History, Lineage, SeriesOrder
+from cop_diff.outline import document_record
 from cop_diff.render import csp_hash, static_source
 from cop_diff.report import summary
 from cop_diff.templating import environment
@@ -59,20 +60,13 @@ def _render_html(view: HistoryView, *, keep_compiled: bool) -> str:
 
 
 def _draft_record(draft: DraftView) -> dict[str, Any]:
-    """As the compare report's ``old`` and ``new``, with the file name as ``source`` (never
-    a local path), and the draft's place, title and date."""
-    document = draft.document
-    return {
-        "index": draft.index,
-        "source": draft.name,
-        "title": draft.title,
-        "date": draft.date,
-        "format": document.format,
-        "sha256": document.sha256,
-        "pages": document.pages,
-        "profile": draft.profile,
-        "provisions": draft.provisions,
-    }
+    """As the compare report's ``old`` and ``new`` (file name, title, date, ...), with the
+    draft's place in the series and its number of provisions."""
+    return (
+        {"index": draft.index}
+        | document_record(draft.document)
+        | {"profile": draft.profile, "provisions": draft.provisions}
+    )
 
 
 def _link_record(link: ChainLink | None, labels: dict[str, str]) -> dict[str, Any] | None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
-from pathlib import PurePath, PureWindowsPath
+from itertools import pairwise
 
 from cop_diff.diff import word_diff
 from cop_diff.history import (
@@ -20,6 +20,7 @@ from cop_diff.history import (
     last_draft,
     verdict,
 )
+from cop_diff.labels import PART_KINDS, draft_title, file_name, human_date, long_labels
 from cop_diff.model import (
     ChainLink,
     DiffOp,
@@ -31,7 +32,7 @@ from cop_diff.model import (
     Provision,
     SeriesOrder,
 )
-from cop_diff.redline import PART_KINDS, TOC_KINDS, anchor_part, long_labels, tidy
+from cop_diff.redline import TOC_KINDS, anchor_part, tidy
 from cop_diff.sanity import MIN_ALIGNED_SHARE, aligned_share
 
 FINDING_GROUPS = ("weakening", "strengthening", "worth-a-look", "neutral")
@@ -45,19 +46,10 @@ ORDER_WORDS: dict[SeriesOrder, str] = {
 """How the page says it: "Drafts in the order ..." """
 
 
-def file_name(source: str) -> str:
-    """The file name of a draft's path, never the folders it sits in (a local path)."""
-    return PureWindowsPath(source).name if "\\" in source else PurePath(source).name
-
-
 @dataclass(frozen=True)
 class DraftView:
     index: int
     """0-based, in the series' order."""
-    name: str
-    """The file name."""
-    title: str | None
-    date: str | None
     document: Document
     profile: str
     provisions: int
@@ -68,22 +60,23 @@ class DraftView:
         return f"D{self.index + 1}"
 
     @property
-    def display(self) -> str:
-        """Its title when the draft states one, else its file name."""
-        return self.title or self.name
+    def name(self) -> str:
+        """The file name, never the folders it was read from."""
+        return file_name(self.document.source)
+
+    @property
+    def title(self) -> str:
+        """Its own title, else its file name."""
+        return draft_title(self.document)
+
+    @property
+    def date(self) -> str | None:
+        """As a reader writes it: "19 Dec 2024"."""
+        return human_date(self.document.date)
 
 
 def draft_view(index: int, outline: Outline) -> DraftView:
-    document = outline.document
-    return DraftView(
-        index=index,
-        name=file_name(document.source),
-        title=document.title,
-        date=None,
-        document=document,
-        profile=outline.profile,
-        provisions=len(outline.provisions),
-    )
+    return DraftView(index, outline.document, outline.profile, len(outline.provisions))
 
 
 @dataclass(frozen=True)
@@ -313,14 +306,24 @@ def _plain(text: str) -> tuple[DiffOp, ...]:
 
 
 def series_warnings(history: History) -> list[str]:
-    """Steps whose drafts look unrelated, named by file name (never a local path)."""
+    """A draft dated before the one given ahead of it (the series is taken as given), and
+    steps whose drafts look unrelated; drafts named by number and file name, never by a
+    local path."""
     warnings = []
-    for k, step in enumerate(history.steps):
+    drafts = [draft_view(i, outline) for i, outline in enumerate(history.outlines)]
+    for before, after in pairwise(drafts):
+        earlier, later = before.document.date, after.document.date
+        shared = min(len(earlier or ""), len(later or ""))
+        if earlier and later and later[:shared] < earlier[:shared]:
+            warnings.append(
+                f"{after.number} ({after.name}, {after.date}) is dated before {before.number} "
+                f"({before.name}, {before.date}); the drafts are taken in the order given"
+            )
+    for step, (before, after) in zip(history.steps, pairwise(drafts), strict=True):
         share = aligned_share(step)
         if share < MIN_ALIGNED_SHARE:
-            old, new = (file_name(o.document.source) for o in (step.old, step.new))
             warnings.append(
-                f"D{k + 1} ({old}) and D{k + 2} ({new}) do not look like versions of one "
-                f"document: only {share:.0%} of their provisions line up"
+                f"{before.number} ({before.name}) and {after.number} ({after.name}) do not look "
+                f"like versions of one document: only {share:.0%} of their provisions line up"
             )
     return warnings

@@ -9,6 +9,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -18,6 +19,7 @@ from click.testing import CliRunner
 from cop_diff.cli import main
 from cop_diff.history import build_history, history_files, verdict
 from cop_diff.history_report import SCHEMA, render_history
+from cop_diff.history_view import series_warnings
 from cop_diff.model import (
     Alignment,
     Comparison,
@@ -140,6 +142,20 @@ def test_lineages_follow_pairs_and_end_or_begin_at_merges_splits_removals() -> N
     assert verdict(by_first["n2"]) == "stronger" and verdict(by_first["b"]) == "unchanged"
     assert verdict(by_first["d"]) == "changed" and verdict(by_first["e"]) == "changed"
     assert_each_provision_in_one_lineage(history)
+
+
+def test_a_draft_dated_before_the_one_ahead_of_it_is_said() -> None:
+    def dated(draft: Outline, day: str) -> Outline:
+        return replace(draft, document=replace(draft.document, date=day))
+
+    step_2 = Comparison(D2, D3, STEP_2.alignment, (), ())
+    in_order = build_history((dated(D1, "2024-11"), dated(D2, "2024-12-19"), D3), (STEP_1, step_2))
+    assert series_warnings(in_order) == []
+    backwards = build_history((dated(D1, "2024-12-19"), dated(D2, "2024-11"), D3), (STEP_1, step_2))
+    assert series_warnings(backwards) == [
+        "D2 (d2.md, Nov 2024) is dated before D1 (d1.md, 19 Dec 2024); the drafts are taken "
+        "in the order given"
+    ]
 
 
 def test_a_series_needs_one_step_fewer_than_drafts() -> None:

@@ -50,10 +50,12 @@ def test_sample_history_opens_cleanly_and_fits(browser: Any, sample_page: Path, 
     page, watch = open_page(browser, sample_page, width)
     assert watch.errors == [] and watch.requests == [] and watch.dialogs == []
     assert page.locator("#filters").is_visible()  # the script ran under the CSP
-    assert page.title() == "History: sample-v1.pdf → sample-v2.pdf → sample-v3.pdf"
+    assert page.title().startswith("History: First Draft Code of Practice for Operators")
     header = page.locator("header .order").inner_text()
     assert "in the order given, oldest first" in header
-    assert header.index("sample-v1.pdf") < header.index("sample-v2.pdf") < header.index("v3.pdf")
+    assert header.index("D1 First Draft") < header.index("D2 Second") < header.index("D3 Third")
+    cards = page.locator("header .draft").all_inner_texts()
+    assert ["sample-v1.pdf" in cards[0], "1 Jan 2026" in cards[0]] == [True, True]
     # Nothing wider than the window: no sideways scrolling on a phone.
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.screenshot(path=artifact(f"sample-history-{width}.png"))
