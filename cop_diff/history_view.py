@@ -32,7 +32,7 @@ from cop_diff.model import (
     Provision,
     SeriesOrder,
 )
-from cop_diff.redline import TOC_KINDS, anchor_part, tidy
+from cop_diff.redline import POSSIBLY, TOC_KINDS, anchor_part, tidy
 from cop_diff.sanity import MIN_ALIGNED_SHARE, aligned_share
 
 FINDING_GROUPS = ("weakening", "strengthening", "worth-a-look", "neutral")
@@ -83,6 +83,12 @@ def draft_view(index: int, outline: Outline) -> DraftView:
 class StepFindingView:
     finding: Finding
     evidence: tuple[DiffOp, ...]
+
+    @property
+    def statement(self) -> str:
+        """The explanation without its "Possibly (weakening):" opening, which the tier's
+        own tag ("Leans weaker") says."""
+        return POSSIBLY.sub("", self.finding.explanation, count=1)
 
     @property
     def group(self) -> str:
