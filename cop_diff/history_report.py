@@ -14,7 +14,7 @@ from cop_diff.exports.markdown import escape_markdown
 from cop_diff.history_view import DraftView, HistoryView, build_history_view
 from cop_diff.model import ChainLink, History, Lineage, SeriesOrder
 from cop_diff.outline import document_record
-from cop_diff.render import csp_hash, static_source
+from cop_diff.render import REPORT_STYLE, csp_hash, static_source
 from cop_diff.report import summary
 from cop_diff.templating import environment
 
@@ -46,7 +46,8 @@ def render_history(
 def _render_html(view: HistoryView, *, keep_compiled: bool) -> str:
     """One self-contained page: inline CSS and JS, allowed by hash, nothing fetched."""
     env = environment(keep_compiled=keep_compiled)
-    style = static_source(env, HISTORY_STYLE)
+    # The redline's look, and what this page adds to it.
+    style = "\n".join(static_source(env, name) for name in (REPORT_STYLE, HISTORY_STYLE))
     script = static_source(env, HISTORY_SCRIPT)
     return env.get_template("history.html").render(
         h=view,
