@@ -403,7 +403,7 @@ def history(
     from cop_diff.history_report import render_history
     from cop_diff.history_view import series_warnings
     from cop_diff.lexicon import load_lexicon
-    from cop_diff.output import refuse_inputs_as_outputs, write_all_atomic
+    from cop_diff.output import OutputError, refuse_inputs_as_outputs, write_all_atomic
     from cop_diff.pipeline import Settings, changes_of_substance
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.segment import SegmentSettings
@@ -412,6 +412,9 @@ def history(
 
     refuse_repeated_paths(drafts)
     refuse_inputs_as_outputs(drafts, outputs)
+    for output in outputs:
+        if output.suffix.lower() in FORMATS_BY_SUFFIX.keys() - HISTORY_FORMATS_BY_SUFFIX.keys():
+            raise OutputError("history is written as .html, .json, .md or .txt", path=str(output))
     settings = Settings(
         extract=ExtractSettings(password=password, max_pages=max_pages or DEFAULT_MAX_PAGES),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),

@@ -19,7 +19,6 @@ from cop_diff.report import summary
 from cop_diff.templating import environment
 
 SCHEMA = "cop-diff/history/1"
-HISTORY_FORMATS = ("json", "html", "md", "text")
 HISTORY_STYLE = "history/history.css"
 HISTORY_SCRIPT = "history/history.js"
 

@@ -82,7 +82,11 @@ def draft_view(index: int, outline: Outline) -> DraftView:
 @dataclass(frozen=True)
 class StepFindingView:
     finding: Finding
-    evidence: tuple[DiffOp, ...]
+
+    @cached_property
+    def evidence(self) -> tuple[DiffOp, ...]:
+        """Word diff of its old and new text (for the page only: computed when asked)."""
+        return tidy(word_diff(self.finding.old_text, self.finding.new_text))
 
     @property
     def statement(self) -> str:
@@ -151,13 +155,19 @@ class LineageView:
         return self.cells[-1].provision is not None
 
     @property
+    def latest(self) -> Cell:
+        """Its cell in the last draft it is in."""
+        return self.cells[last_draft(self.lineage)]
+
+    @property
     def title(self) -> str:
         """The latest label it had."""
-        return next(c.label for c in reversed(self.cells) if c.provision is not None)
+        return self.latest.label
 
     @property
     def heading(self) -> str:
-        provision = next(c.provision for c in reversed(self.cells) if c.provision is not None)
+        provision = self.latest.provision
+        assert provision is not None
         return "" if provision.heading == provision.label else provision.heading
 
     @property
@@ -188,14 +198,13 @@ class LineageView:
 class HistoryView:
     history: History
     order: SeriesOrder
+    drafts: tuple[DraftView, ...]
+    lineages: tuple[LineageView, ...]
+    warnings: tuple[str, ...]
 
     @property
     def order_words(self) -> str:
         return ORDER_WORDS[self.order]
-
-    drafts: tuple[DraftView, ...]
-    lineages: tuple[LineageView, ...]
-    warnings: tuple[str, ...]
 
     @property
     def current(self) -> tuple[LineageView, ...]:
@@ -282,7 +291,7 @@ class _Series:
     def lineage_view(self, lineage: Lineage) -> LineageView:
         cells = tuple(self.cell(lineage, k) for k in range(len(lineage.chain)))
         steps = tuple(
-            StepView(k, tuple(_finding_view(s.finding) for s in lineage.findings if s.step == k))
+            StepView(k, tuple(StepFindingView(s.finding) for s in lineage.findings if s.step == k))
             for k in range(self.steps)
         )
         latest = cells[last_draft(lineage)]
@@ -301,10 +310,6 @@ class _Series:
             part=latest.provision.kind in PART_KINDS,
             end_label=self.labels[end.draft].get(end.merged_into or "", "") if end else "",
         )
-
-
-def _finding_view(finding: Finding) -> StepFindingView:
-    return StepFindingView(finding, tidy(word_diff(finding.old_text, finding.new_text)))
 
 
 def _plain(text: str) -> tuple[DiffOp, ...]:

@@ -318,6 +318,7 @@ def copy_of(path: Path, folder: Path) -> Path:
         (lambda tmp: [SAMPLES[0], copy_of(SAMPLES[0], tmp)], "same draft as"),
         (lambda tmp: [SAMPLES[0], tmp / "missing.pdf"], "no such file"),
         (lambda tmp: [SAMPLES[0], tmp], "is a directory"),
+        (lambda tmp: [*SAMPLES[:2], "-o", tmp / "history.csv"], "written as .html, .json"),
     ],
 )
 def test_bad_series_is_one_line_and_exit_2(tmp_path: Path, arguments: Any, message: str) -> None:
