@@ -220,6 +220,11 @@ def bench_history(cop_diff: str, drafts: Path, folder: Path, env: dict[str, str]
     print_result(
         "(e'') history after the two compares (analyses reused)", *timed_runs(history, env)
     )
+    page = folder / "history.html"
+    subprocess.run([*history[:-1], str(page)], env=env, capture_output=True, check=False)
+    seconds = report_load_seconds(page)
+    opened = f", opens in Chromium in {seconds:.2f} s" if seconds is not None else ""
+    print(f"(e) history HTML d1 d2 d3: {page.stat().st_size / 1e6:.2f} MB{opened}")
 
 
 def forget_analyses(env: dict[str, str]) -> Callable[[], None]:
