@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 OUT    := out
 SHARED ?= ../shared/drafts
 
-.PHONY: run test lint bench eval install clean sample-drafts
+.PHONY: run test lint bench eval install clean sample-drafts readme
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,10 @@ eval: $(STAMP)
 	$(BIN)/python scripts/eval_alignment.py $(SHARED)
 	$(BIN)/python scripts/eval_findings.py $(SHARED)
 	$(BIN)/python scripts/eval_mutations.py $(SHARED)
+
+# Rewrite the README's example outputs from the current code (tests/test_readme.py checks them).
+readme: $(STAMP)
+	$(BIN)/python -m tests.readme_examples
 
 # Re-print the sample drafts from their sources (needs fpdf2, a test extra).
 sample-drafts: $(STAMP)

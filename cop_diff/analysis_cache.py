@@ -24,7 +24,7 @@ import json
 import os
 import sys
 from collections.abc import Iterable
-from dataclasses import fields
+from dataclasses import fields, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from cop_diff.align import AlignSettings
 
 ALIGNED_SCHEMA = "cop-diff/aligned/1"
-FINDINGS_SCHEMA = "cop-diff/findings/1"
+FINDINGS_SCHEMA = "cop-diff/findings/2"
 _PACKAGE = Path(__file__).resolve().parent
 _CODE_SUFFIXES = (".py", ".toml")
 _ANALYSIS_LIBRARIES = frozenset(
@@ -183,4 +183,5 @@ def load_findings(key: str) -> tuple[Finding, ...] | None:
         not isinstance(row, list) or len(row) != len(_FINDING_FIELDS) for row in rows
     ):
         return None
-    return tuple(Finding(*row) for row in rows)
+    # JSON has no tuples: the one tuple field comes back as a list.
+    return tuple(replace(f, elsewhere=tuple(f.elsewhere)) for f in (Finding(*row) for row in rows))

@@ -203,6 +203,9 @@ class Finding:
     tier: Tier = "other"
     rank: int = 0
     """1 = the most significant finding of the report; set by the ranking stage."""
+    elsewhere: tuple[str, ...] = ()
+    """Where the content went (for what left the old draft: ids of new provisions that
+    now carry it) or came from (for what is new: ids of old provisions), when known."""
 
 
 @dataclass(frozen=True)

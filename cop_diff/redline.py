@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import get_args
 
 from cop_diff.diff import word_diff
@@ -26,6 +26,7 @@ from cop_diff.model import (
     Relation,
 )
 from cop_diff.rank import LEANING_ORDER, TIER_ORDER
+from cop_diff.rules import kind_summaries
 
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 RELATIONS: tuple[Relation, ...] = get_args(Relation)
@@ -171,6 +172,15 @@ class FindingView(_BothSides):
     group_anchor: str | None = None
     old_label: str = ""
     new_label: str = ""
+    elsewhere: tuple[tuple[str, str], ...] = ()
+    """(anchor, long label) of each provision the content went to (or came from)."""
+    elsewhere_came_from: bool = False
+    """The places are where it came from (a new provision), not where it went."""
+    old_lines: tuple[DiffOp, ...] = ()
+    new_lines: tuple[DiffOp, ...] = ()
+    """For evidence that is a list (a lead-in and its items, one per line): each side's
+    lines, deleted (-1) or inserted (+1) where the other side lacks them, else kept;
+    shown as two lists rather than one run of struck text."""
     """``long_labels`` of the two provisions ("" for a side that has none)."""
 
     @property
@@ -244,6 +254,8 @@ class Redline:
     """Findings about each row's provisions, by row anchor: links from the document."""
     other_groups: tuple[ChangeGroup, ...] = ()
     """The ``other`` tier by kind of change, the most frequent first."""
+    kind_summaries: dict[str, str] = field(default_factory=dict)
+    """What each kind of finding is about ("Hedges and conditions that soften a duty.")."""
 
     def by_direction(self, direction: str) -> tuple[FindingView, ...]:
         return tuple(f for f in self.findings if f.finding.direction == direction)
@@ -515,6 +527,36 @@ def _finding_anchors(findings: Sequence[Finding]) -> list[str]:
     return anchors
 
 
+def list_lines(old_text: str, new_text: str) -> tuple[tuple[DiffOp, ...], tuple[DiffOp, ...]]:
+    """The lines of list evidence on each side, marked by whether the other side has them
+    (compared without case and spacing); ``((), ())`` for evidence of one line a side."""
+    if "\n" not in old_text and "\n" not in new_text:
+        return (), ()
+
+    def lines(text: str) -> list[str]:
+        return [line.strip() for line in text.splitlines() if line.strip()]
+
+    def key(line: str) -> str:
+        return " ".join(line.lower().split())
+
+    old, new = lines(old_text), lines(new_text)
+    old_keys, new_keys = {key(line) for line in old}, {key(line) for line in new}
+    return (
+        tuple(DiffOp(0 if key(line) in new_keys else -1, line) for line in old),
+        tuple(DiffOp(0 if key(line) in old_keys else 1, line) for line in new),
+    )
+
+
+def _elsewhere(
+    finding: Finding, index: _Index, old_labels: dict[str, str], new_labels: dict[str, str]
+) -> tuple[tuple[str, str], ...]:
+    """Links to where a finding's content went: new provisions for what left an old one,
+    old provisions for what a new one brought."""
+    if finding.old is None:
+        return tuple((old_anchor(i), old_labels[i]) for i in finding.elsewhere if i in index.old)
+    return tuple((new_anchor(i), new_labels[i]) for i in finding.elsewhere if i in index.new)
+
+
 def finding_views(comparison: Comparison, rows: Sequence[Row]) -> tuple[FindingView, ...]:
     index = _Index(comparison)
     anchors = _finding_anchors(comparison.findings)
@@ -528,6 +570,7 @@ def finding_views(comparison: Comparison, rows: Sequence[Row]) -> tuple[FindingV
     views = []
     for finding, anchor in zip(comparison.findings, anchors, strict=True):
         evidence = tidy(word_diff(finding.old_text, finding.new_text))
+        old_lines, new_lines = list_lines(finding.old_text, finding.new_text)
         group, group_anchor = _group_of(finding, index)
         old = index.old.get(finding.old) if finding.old else None
         new = index.new.get(finding.new) if finding.new else None
@@ -544,6 +587,10 @@ def finding_views(comparison: Comparison, rows: Sequence[Row]) -> tuple[FindingV
                 group_anchor=group_anchor,
                 old_label=old_labels[old.id] if old else "",
                 new_label=new_labels[new.id] if new else "",
+                old_lines=old_lines,
+                new_lines=new_lines,
+                elsewhere=_elsewhere(finding, index, old_labels, new_labels),
+                elsewhere_came_from=finding.old is None,
             )
         )
 
@@ -638,6 +685,7 @@ def build_redline(comparison: Comparison) -> Redline:
         rule_counts=_rule_counts(comparison.findings),
         groups=_group_counts(views, rows),
         at_row=_findings_by_row(views, rows),
+        kind_summaries=kind_summaries(),
         other_groups=change_groups(
             [v for v in views if v.finding.direction == "neutral" and v.finding.tier == "other"]
         ),

@@ -18,6 +18,8 @@ words at line ends (soft hyphens inserted from HYPHENATION below, so the sources
 invisible characters).
 
 Output is deterministic: the creation date is fixed, so re-running gives identical bytes.
+It is the date a source gives on its first line (``<!-- published: 2032-04-14 -->``),
+the draft's own date in reports, else ``CREATION_DATE``.
 
 Usage: python scripts/build_sample_drafts.py [--source DIR] [--out DIR]
 """
@@ -362,13 +364,18 @@ def check_source(text: str, where: str) -> None:
             ) from error
 
 
-def layout(blocks: list[Block], title: str, pages: dict[str, int]) -> tuple[DraftPDF, Renderer]:
+PUBLISHED = re.compile(r"^<!-- published: (\d{4})-(\d{2})-(\d{2}) -->\n")
+
+
+def layout(
+    blocks: list[Block], title: str, pages: dict[str, int], created: datetime = CREATION_DATE
+) -> tuple[DraftPDF, Renderer]:
     """One rendering pass; `pages` gives the table of contents its page numbers."""
     pdf = DraftPDF(orientation="portrait", unit="mm", format="A4")
     pdf.core_fonts_encoding = "cp1252"
     pdf.set_margins(left=20, top=18, right=20)
     pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.set_creation_date(CREATION_DATE)
+    pdf.set_creation_date(created)
     pdf.set_title(title)
     pdf.set_author("cop-diff sample drafts")
     pdf.set_subject("Fictional sample draft written for testing cop-diff")
@@ -382,13 +389,18 @@ def layout(blocks: list[Block], title: str, pages: dict[str, int]) -> tuple[Draf
 def build(source: Path, target: Path) -> int:
     """Render one source file to PDF; return the number of pages."""
     text = source.read_text(encoding="utf-8")
+    published = PUBLISHED.match(text)
+    created = CREATION_DATE
+    if published:
+        created = datetime(*map(int, published.groups()), tzinfo=UTC)
+        text = text[published.end() :]
     check_source(text, str(source))
     blocks = parse(text.splitlines(), str(source))
     title = next((b.text for b in blocks if b.kind == "title"), source.stem)
     # Render until the table of contents shows the pages the headings really land on.
     pages: dict[str, int] = {}
     for _ in range(3):
-        pdf, renderer = layout(blocks, title, pages)
+        pdf, renderer = layout(blocks, title, pages, created)
         if renderer.heading_pages == pages:
             break
         pages = renderer.heading_pages

@@ -1,7 +1,9 @@
-"""Screenshot the top of an HTML redline for the README (docs/redline.png).
+"""Screenshot the first screen of an HTML redline for the README, as a desktop reader
+(1400 px wide) and a phone reader (390 px) see it: docs/redline.png, docs/redline-phone.png.
 
 Usage: python scripts/screenshot_report.py [REPORT.html] [OUT.png]
-       (default out/sample-v2-v3.html, written by `make run`, and docs/redline.png)
+       (default out/sample-v2-v3.html, written by `make run`, and docs/redline.png; the
+       phone's goes beside OUT with "-phone" added to its name)
 
 Uses Debian's Chromium through Playwright, as the browser tests do.
 """
@@ -14,7 +16,7 @@ from pathlib import Path
 from chromium import CHROMIUM, CHROMIUM_ARGS
 from playwright.sync_api import sync_playwright
 
-VIEWPORT = {"width": 1200, "height": 1000}
+VIEWPORTS = {"": {"width": 1400, "height": 1000}, "-phone": {"width": 390, "height": 844}}
 
 
 def main() -> int:
@@ -25,11 +27,14 @@ def main() -> int:
         return 2
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = browser.new_page(viewport=VIEWPORT)
-        page.goto(report.resolve().as_uri())
-        page.screenshot(path=str(out))
+        for suffix, viewport in VIEWPORTS.items():
+            page = browser.new_page(viewport=viewport)
+            page.goto(report.resolve().as_uri())
+            shot = out.with_name(f"{out.stem}{suffix}{out.suffix}")
+            page.screenshot(path=str(shot))
+            page.close()
+            print(f"wrote {shot}")
         browser.close()
-    print(f"wrote {out}")
     return 0
 
 

@@ -34,7 +34,7 @@ def test_outline_text_marks_what_binds() -> None:
     # Named by its title, date and file name, never by the folders it was read from.
     assert (
         lines[0].startswith("Second Draft Code of Practice for Operators")
-        and "(1 Jan 2026, sample-v2.pdf):" in lines[0]
+        and "(20 Jul 2032, sample-v2.pdf):" in lines[0]
     )
     assert "profile cop-commitments" in lines[0] and str(SAMPLE.parent) not in out
     assert any(line.strip().startswith("* Commitment 1 · ") for line in lines)

@@ -71,6 +71,24 @@ def test_whistleblowing_reduced_to_non_retaliation(compare) -> None:  # type: ig
         if f.rule in ("list-item-removed", "list-item-demoted") and f.old == "commitment-18"
     ]
     assert any("reporting channels" in f.old_text for f in items)
+    # ...and it says where the list went: a box of the new Commitment that does not bind.
+    (demoted,) = [f for f in items if f.rule == "list-item-demoted"]
+    assert demoted.elsewhere and all(
+        not result.new.by_id(place).binding and result.new.by_id(place).parent == demoted.new
+        for place in demoted.elsewhere
+    )
+
+
+def test_where_moved_content_went_is_real(compare) -> None:  # type: ignore[no-untyped-def]
+    """Every place a finding says content went to (or came from) exists on the other side,
+    and demoted content went to text that does not bind (promoted content came from it)."""
+    for old, new in (("cop-d1.pdf", "cop-d2.pdf"), ("cop-d2.pdf", "cop-d3.pdf")):
+        result = compare(old, new)
+        for found in result.findings:
+            other = result.old if found.old is None else result.new
+            places = [other.by_id(place) for place in found.elsewhere]
+            if found.rule.endswith(("-demoted", "-promoted")):
+                assert all(not place.binding for place in places), found
 
 
 def test_nothing_to_look_at_without_change(compare) -> None:  # type: ignore[no-untyped-def]

@@ -413,11 +413,3 @@ def test_real_provisions_are_each_in_one_lineage(real_series: dict[str, Any]) ->
         )
         assert len(placed) == draft["provisions"] > 200
         assert set(placed.values()) == {1}
-
-
-def test_the_readme_example_is_what_history_prints() -> None:
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    command = "$ cop-diff history drafts/sample-v1.pdf drafts/sample-v2.pdf drafts/sample-v3.pdf\n"
-    shown = readme.split(command, 1)[1].split("\n...\n", 1)[0]
-    code, out, _ = run("history", *map(str, SAMPLES))
-    assert code == 1 and out.startswith(shown + "\n")

@@ -63,22 +63,50 @@ def test_sample_report_opens_cleanly(tmp_path: Path, page: Any) -> None:
     page.wait_for_load_state("load")
     assert watch.errors == [] and watch.requests == [] and watch.dialogs == []
     assert page.locator("#filters").is_visible()  # the script ran under the CSP
-    assert page.title() == "Redline: sample-v2.pdf → sample-v3.pdf"
+    # Named by the drafts' own titles, not by their files.
+    assert page.title() == (
+        "Redline: Second Draft Code of Practice for Operators of Large Autonomous Delivery"
+        " Drone Fleets → Third Draft Code of Practice for Operators of Large Autonomous"
+        " Delivery Drone Fleets"
+    )
     page.screenshot(path=artifact("sample-report-top.png"))
     page.screenshot(path=artifact("sample-report-full.png"), full_page=True)
 
 
 def test_direction_filter_hides_and_shows_findings(controlled_report: Path, page: Any) -> None:
     page.goto(controlled_report.as_uri())
+    # Other changes are folded, one line per kind: the findings are what shows.
     everything = visible_findings(page)
-    assert len(everything) == 5
+    assert everything == [
+        "modal-weakened",
+        "qualifier-added",
+        "obligation-removed",
+        "modal-strengthened",
+    ]
+    page.locator("#other-provision-removed > summary").click()
+    assert visible_findings(page) == [*everything, "provision-removed"]
     assert page.locator("#filter-status").inner_text() == "5 of 5 findings shown"
     page.get_by_role("checkbox", name="Weaker (3)").uncheck()
     assert visible_findings(page) == ["modal-strengthened", "provision-removed"]
     assert page.locator("#weaker .none-match").is_visible()
     assert page.locator("#filter-status").inner_text() == "2 of 5 findings shown"
     page.get_by_role("checkbox", name="Weaker (3)").check()
-    assert visible_findings(page) == everything
+    assert visible_findings(page) == [*everything, "provision-removed"]
+
+
+def test_filters_are_kept_in_the_address(controlled_report: Path, page: Any) -> None:
+    page.goto(controlled_report.as_uri())
+    page.get_by_role("checkbox", name="Weaker (3)").uncheck()
+    page.get_by_label("Kind of finding").select_option("modal-strengthened")
+    shared = page.url
+    assert "hide=weakening" in shared and "rule=modal-strengthened" in shared
+    # Whoever opens the address sees the same filtered view.
+    page.goto("about:blank")
+    page.goto(shared)
+    assert visible_findings(page) == ["modal-strengthened"]
+    assert not page.get_by_role("checkbox", name="Weaker (3)").is_checked()
+    page.get_by_role("button", name="Show everything").click()
+    page.wait_for_function("!window.location.search")
 
 
 def test_kind_and_binding_filters(controlled_report: Path, page: Any) -> None:
@@ -89,6 +117,7 @@ def test_kind_and_binding_filters(controlled_report: Path, page: Any) -> None:
     page.wait_for_function("document.querySelectorAll('.finding[hidden]').length === 0")
     page.get_by_role("checkbox", name="Binding text only").check()
     assert "obligation-removed" not in visible_findings(page)  # it is on a recital
+    page.locator("#document-fold > summary").click()
     assert not page.locator("[id='new-section-recitals__recital-a']").is_visible()
     assert page.locator("[id='new-measure-II.6.3']").is_visible()
     page.get_by_role("checkbox", name="Hide unchanged provisions").check()
@@ -116,6 +145,9 @@ def test_permalink_opens_a_folded_or_filtered_provision(controlled_report: Path,
     page.evaluate("window.location.hash = 'new-measure-II.1.2'")
     page.wait_for_function("document.getElementById('new-measure-II.1.2').open")
     assert folded.is_visible() and _in_viewport(page, "new-measure-II.1.2")
+    # The document's sticky column names do not cover the provision followed to.
+    columns = page.locator("#document .columns").bounding_box()
+    assert folded.bounding_box()["y"] >= columns["y"] + columns["height"] - 1
 
 
 def test_keyboard_reaches_the_filters(controlled_report: Path, page: Any) -> None:

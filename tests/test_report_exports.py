@@ -11,9 +11,9 @@ import subprocess
 import zipfile
 from pathlib import Path
 
+import cmarkgfm
 from click.testing import CliRunner
 from lxml import etree
-from markdown_it import MarkdownIt
 
 from cop_diff.cli import main
 from cop_diff.exports.csvfile import COLUMNS, render_csv, safe_cell
@@ -21,6 +21,7 @@ from cop_diff.exports.docx import W_NS, render_docx
 from cop_diff.exports.markdown import escape_markdown, render_markdown
 from cop_diff.model import Comparison, Finding
 from cop_diff.pipeline import compare_files
+from cop_diff.redline import build_redline
 from tests.report_support import (
     artifact,
     controlled_comparison,
@@ -37,7 +38,10 @@ HOSTILE_SNIPPETS = (
     "@everyone",
     "[link](javascript:alert(1))",
     "*bold* _it_ ~~gone~~ `code` | pipe & &amp; \\ $x$ #12",
+    "see https://evil.example/a?b=c, HTTP://EVIL.EXAMPLE and ftp://files.example",
+    "or www.evil.example/path and WWW.Evil.Example",
 )
+EMAILS = ("write to press@evil.example.org", "mailto:someone@evil.example")
 
 
 def hostile_comparison(folder: Path) -> Comparison:
@@ -63,8 +67,9 @@ def hostile_comparison(folder: Path) -> Comparison:
 
 
 def markdown_html(text: str) -> str:
-    """How GitHub-flavoured Markdown would render it (CommonMark, tables, strikethrough)."""
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"]).render(text)
+    """How GitHub renders it: its own fork of cmark, with tables, strikethrough and the
+    autolinks of bare web and e-mail addresses."""
+    return cmarkgfm.github_flavored_markdown_to_html(text)
 
 
 # --- Markdown ---------------------------------------------------------------------------
@@ -76,6 +81,16 @@ def test_escaped_text_renders_as_itself() -> None:
         paragraph = etree.fromstring(html.encode())
         assert len(paragraph) == 0, html  # no element: no link, emphasis, code or tag
         assert paragraph.text == f"Before {snippet} after"
+
+
+def test_no_address_in_draft_text_becomes_a_link() -> None:
+    """GitHub links bare addresses (https://, www., e-mail) whatever is escaped: draft
+    text must not, so an e-mail address is shown as code and web addresses as text."""
+    for snippet in EMAILS:
+        html = markdown_html(escape_markdown(snippet) + "\n")
+        paragraph = etree.fromstring(html.encode())
+        assert "<a " not in html and "".join(paragraph.itertext()) == snippet, html
+        assert [child.tag for child in paragraph] == ["code"]
 
 
 def test_text_cannot_start_a_block() -> None:
@@ -94,7 +109,7 @@ def test_markdown_summary_weaker_first_with_diff_evidence() -> None:
     assert "> **The drafters' note:** Operators asked for flexibility\\." not in text
     assert "> **The drafters' note:** Operators asked for flexibility." in text
     html = markdown_html(text)
-    assert "<table>" in html and '<code class="language-diff">' in html
+    assert "<table>" in html and '<pre lang="diff">' in html
 
 
 def test_markdown_of_a_hostile_draft_stays_text(tmp_path: Path) -> None:
@@ -104,7 +119,7 @@ def test_markdown_of_a_hostile_draft_stays_text(tmp_path: Path) -> None:
     assert "<a " not in html and "<em>" not in html and "<del>" not in html
     assert "{{ 7*7 }}" in text and "publish 49" not in text  # not a template
     # The evidence sits in diff blocks, shown as typed; the fence is never closed early.
-    assert html.count('<code class="language-diff">') == 2  # neutral ones are one line
+    assert html.count('<pre lang="diff">') == 2  # neutral ones are one line
     assert "+ -1 " in html and "&lt;script&gt;alert(2)&lt;/script&gt;" in html
     # Headings, explanations and notes: the literal text, in the right elements.
     document = etree.fromstring(f"<div>{html}</div>".encode())
@@ -193,7 +208,14 @@ def side_text(body: etree._Element, accept: bool) -> str:
 def test_docx_is_a_minimal_valid_package_with_tracked_changes() -> None:
     data = render_docx(controlled_comparison())
     parts = docx_parts(data)
-    assert set(parts) == {"[Content_Types].xml", "_rels/.rels", "word/document.xml"}
+    assert set(parts) == {
+        "[Content_Types].xml",
+        "_rels/.rels",
+        "word/document.xml",
+        "word/_rels/document.xml.rels",
+        "word/styles.xml",
+        "word/comments.xml",
+    }
     document = etree.fromstring(parts["word/document.xml"])
     insertions, deletions = document.findall(f".//{W}ins"), document.findall(f".//{W}del")
     assert insertions and deletions
@@ -203,6 +225,35 @@ def test_docx_is_a_minimal_valid_package_with_tracked_changes() -> None:
     ids = [r.get(f"{W}id") for r in revisions]
     assert len(ids) == len(set(ids))
     assert render_docx(controlled_comparison()) == data  # same bytes every time
+
+
+def test_docx_summary_first_comments_on_weakenings_and_headings() -> None:
+    """#14: the findings first; a Word comment on each weakened provision; Word's heading
+    styles (with outline levels) so that the navigation pane lists the document's parts."""
+    comparison = controlled_comparison()
+    parts = docx_parts(render_docx(comparison))
+    document = etree.fromstring(parts["word/document.xml"])
+    paragraphs = ["".join(p.itertext()) for p in document.iter(f"{W}p")]
+    summary = paragraphs.index("Summary of findings")
+    whole = paragraphs.index("The whole document")
+    assert summary < paragraphs.index("What got weaker (3)") < whole
+    redline = build_redline(comparison)
+    for view in redline.by_direction("weakening"):
+        assert any(text.startswith(f"{view.where}: {view.statement}") for text in paragraphs)
+    # One comment per weakening, anchored on its provision's paragraph in the document.
+    comments = etree.fromstring(parts["word/comments.xml"]).findall(f"{W}comment")
+    assert len(comments) == len(redline.by_direction("weakening"))
+    for comment in comments:
+        anchored = document.xpath(
+            "//w:p[w:commentRangeStart/@w:id=$id]", namespaces={"w": W_NS}, id=comment.get(f"{W}id")
+        )
+        assert len(anchored) == 1 and paragraphs.index("".join(anchored[0].itertext())) > whole
+        assert "".join(comment.itertext()).startswith("Weaker (")
+    styles = etree.fromstring(parts["word/styles.xml"])
+    levels = styles.xpath("//w:style[w:pPr/w:outlineLvl]/@w:styleId", namespaces={"w": W_NS})
+    assert levels == ["Heading1", "Heading2", "Heading3"]
+    used = document.xpath("//w:pStyle/@w:val", namespaces={"w": W_NS})
+    assert {"Heading1", "Heading2", "Heading3"} <= set(used)
 
 
 def test_docx_accept_all_reads_new_reject_all_reads_old() -> None:
@@ -234,22 +285,35 @@ def test_docx_of_a_hostile_draft_is_well_formed(tmp_path: Path) -> None:
 
 
 def test_docx_opens_in_libreoffice(tmp_path: Path) -> None:
+    """LibreOffice opens it, prints it, and reads its comments and headings as such."""
     office = libreoffice()
-    require(office is not None, "libreoffice not found: apt-get install libreoffice-writer")
+    require(office is not None, "libreoffice not found: apt-get install libreoffice-writer-nogui")
     assert office is not None
     source = tmp_path / "sample.docx"
-    source.write_bytes(render_docx(controlled_comparison()))
+    comparison = controlled_comparison()
+    source.write_bytes(render_docx(comparison))
     profile = (tmp_path / "profile").as_uri()  # a private profile: no clash with another run
-    command = [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-    completed = subprocess.run(
-        [*command, "--outdir", str(tmp_path), str(source)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
+    for target in ("pdf", "odt"):
+        command = [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target]
+        completed = subprocess.run(
+            [*command, "--outdir", str(tmp_path), str(source)],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            check=False,
+        )
+        assert completed.returncode == 0 and (tmp_path / f"sample.{target}").is_file(), (
+            completed.stderr
+        )
     pdf = tmp_path / "sample.pdf"
-    assert completed.returncode == 0 and pdf.is_file(), completed.stderr
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and re.search(rb"/Type\s*/Page\b", data)
     artifact("sample-redline-docx.pdf").write_bytes(data)
+    with zipfile.ZipFile(tmp_path / "sample.odt") as package:
+        content = etree.fromstring(package.read("content.xml"))
+    office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+    text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+    annotations = content.findall(f".//{{{office_ns}}}annotation")
+    assert len(annotations) == len(build_redline(comparison).by_direction("weakening"))
+    headings = content.findall(f".//{{{text_ns}}}h")
+    assert {h.get(f"{{{text_ns}}}outline-level") for h in headings} == {"1", "2", "3"}

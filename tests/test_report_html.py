@@ -135,8 +135,10 @@ def test_removed_finding_groups_under_its_commitment_renumbered() -> None:
 
 def test_the_whole_document_side_by_side() -> None:
     page = controlled_page()
-    rows = page.xpath("//section[@id='document']//details")
+    rows = page.xpath("//section[@id='document']//details[contains(@class, 'prov')]")
     assert len(rows) == len(build_redline(controlled_comparison()).rows)
+    # Folded by default: the findings come first; a click (or a permalink) opens it.
+    assert page.get_element_by_id("document-fold").get("open") is None
     by_id = {row.get("id"): row for row in rows}
     changed = by_id["new-measure-II.6.3"]
     assert changed.get("open") is not None
@@ -228,3 +230,29 @@ def test_compiled_templates_are_not_read_from_a_folder_others_may_write(
     shared.chmod(0o700)
     assert render_html(controlled_comparison(), keep_compiled=True) == expected
     assert list(shared.iterdir())
+
+
+def test_a_removed_provision_says_where_its_duties_went() -> None:
+    """#14: a restructured provision is not shown as simply deleted: the finding and the
+    document's row link to the provisions that now carry its duties."""
+    removed = Finding(
+        "provision-removed",
+        "neutral",
+        "measure-8.1",
+        None,
+        "x",
+        "",
+        "Measure 8.1 has no counterpart in the new draft. Kept elsewhere: Measure II.6.3.",
+        0.9,
+        elsewhere=("measure-II.6.3",),
+    )
+    comparison = dataclasses.replace(controlled_comparison(), findings=(removed,))
+    page = parse(render_html(comparison))
+    card = page.xpath("//li[@data-rule='provision-removed']")[0]
+    went = card.xpath(".//p[@class='elsewhere']")[0]
+    assert went.text_content() == "Where it went: Measure II.6.3"
+    assert went.xpath(".//a/@href") == ["#new-measure-II.6.3"]
+    row = page.get_element_by_id("old-measure-8.1")
+    note = row.xpath(".//div[@class='side-new']/p")[0]
+    assert "its duties are now in Measure II.6.3" in note.text_content()
+    assert note.xpath(".//a/@href") == ["#new-measure-II.6.3"]

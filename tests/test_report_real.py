@@ -75,3 +75,23 @@ def test_text_report_with_all_lists_every_finding(d2_d3: Comparison) -> None:
     assert max(len(line) for line in lines) <= 200
     starts = [line for line in lines if line.lstrip().startswith("- ")]
     assert len(starts) == len(d2_d3.findings)
+
+
+def test_report_first_screens_are_the_findings(d2_d3: Comparison, d2_d3_report: Path) -> None:
+    """#14: at 1400 px the page opens at most 30,000 px tall (other changes and the whole
+    document folded), each finding-tier item names both pages, and at 390 px nothing
+    runs off the side. Screenshots of both go to the test artifacts."""
+    with chromium() as browser:
+        for width, name in ((1400, "d2-d3-desktop.png"), (390, "d2-d3-phone.png")):
+            page = browser.new_page(viewport={"width": width, "height": 900})
+            watch = PageWatch(page)
+            page.goto(d2_d3_report.as_uri(), wait_until="load")
+            assert watch.errors == []
+            assert page.evaluate("document.documentElement.scrollWidth") <= width
+            if width == 1400:
+                assert page.evaluate("document.documentElement.scrollHeight") <= 30_000
+                heads = page.locator("#weaker .finding h3, #stronger .finding h3").all_inner_texts()
+                assert len(heads) == len(build_redline(d2_d3).by_tier("finding"))
+                assert all(head.count(", p. ") == 2 for head in heads if " → " in head)
+            page.screenshot(path=artifact(name))
+            page.close()

@@ -348,7 +348,7 @@ def test_identical_files_report_nothing(tmp_path: Path) -> None:
     assert report["warnings"] == []
     assert "warning" not in result.stderr
     text = invoke("compare", str(old), str(new))
-    assert text.exit_code == 0 and "0 weakening, 0 strengthening, 0 neutral" in text.stdout
+    assert text.exit_code == 0 and "0 weaker, 0 stronger, 0 worth a look, 0 other" in text.stdout
 
 
 UNRELATED_MD = (

@@ -33,6 +33,8 @@ REWORDED = 0.25
 """Two unmatched sentences of one provision pair this similar are a loose rewording..."""
 KEPT_CONTENT = 0.5
 """...which kept the duty if it kept at least this share of its weighted words."""
+RESTATED = 0.8
+"""A sentence whose words the other draft's sentence holds this share of is restated there."""
 CONTEXT_WORDS = 5
 """Words of unchanged text kept on each side of a change in the evidence."""
 RATIONALE_CHARS = 1200
@@ -384,6 +386,7 @@ def finding(
     new_text: str,
     explanation: str,
     confidence: float,
+    elsewhere: tuple[str, ...] = (),
 ) -> Finding:
     old_id: str | None
     new_id: str | None
@@ -401,6 +404,7 @@ def finding(
         explanation=explanation,
         confidence=round(max(0.0, min(confidence, 1.0)), 2),
         rationale=context.rationale(new_id) if new_id else None,
+        elsewhere=elsewhere,
     )
 
 
@@ -423,6 +427,20 @@ def titled_name(provision: Provision, by_id: dict[str, Provision]) -> str:
     if provision.heading and provision.heading not in what:
         return f"{what} ({provision.heading})"
     return what
+
+
+def restated_in(context: RuleContext, side: str, provisions: list[str]) -> tuple[str, ...]:
+    """The provisions of the other draft's text that does not bind which restate these
+    provisions' sentences: where demoted text went (or promoted text came from)."""
+    index = context.sentences
+    other = index.pool("new" if side == "old" else "old")
+    places: dict[str, None] = {}
+    for provision in provisions:
+        for at in index.of(side, provision):
+            best = index.best(side, at, binding=False)
+            if best is not None and index.kept_by(side, at, best[0]) >= RESTATED:
+                places[other[best[0]].provision] = None
+    return tuple(places)
 
 
 def quote(text: str, words: int = 10) -> str:

@@ -22,6 +22,7 @@ from cop_diff.lexical import duty, gives_examples
 from cop_diff.model import Finding, ListDiff, Provision
 from cop_diff.rules.base import (
     KEPT_CONTENT,
+    RESTATED,
     REWORDED,
     SENTENCE_ELSEWHERE,
     RuleContext,
@@ -29,6 +30,7 @@ from cop_diff.rules.base import (
     finding,
     name,
     quote,
+    restated_in,
     titled_name,
 )
 from cop_diff.rules.structure import WHOLE_PROVISION
@@ -55,8 +57,6 @@ rewritten or moved out of the text: one finding for the list, not one per item."
 
 WHOLE_LIST_GONE = 0.75
 """Confidence that a duty-bearing list whose every item went nowhere lost its duties."""
-RESTATED = 0.8
-"""An item whose words the other draft's sentence holds this share of is restated there."""
 
 
 def _wholesale(items: list[str], size: int) -> bool:
@@ -208,6 +208,7 @@ def _whole_list(
         + ("are gone from binding text" if removed else "are new in binding text")
         + f" (e.g. {examples}){tail}",
         _whole_list_confidence(sure, demoted, loose, len(items)),
+        elsewhere=restated_in(context, side, items) if demoted else (),
     )
 
 

@@ -29,6 +29,7 @@ from cop_diff.rules.base import (
     finding,
     name,
     quote,
+    restated_in,
     titled_name,
 )
 
@@ -79,6 +80,8 @@ class Fate:
     lost: int
     went: tuple[str, ...]
     """Where the kept ones are now, by name, in order."""
+    went_ids: tuple[str, ...]
+    """The same places, by provision id (of the other draft)."""
     relief: tuple[str, ...]
     """Phrases of relief among them ("need not", "instead of")."""
 
@@ -93,7 +96,7 @@ def _fate(context: RuleContext, side: str, provision: Provision) -> Fate:
     ledger = context.ledger
     other_by_id = context.new_by_id if side == "old" else context.old_by_id
     total = lost = 0
-    went: list[str] = []
+    went: dict[str, str] = {}  # id -> name, in order
     relief: list[str] = []
     for sentence in context.subtree_sentences(side, provision.id):
         position = ledger.at(side, sentence)
@@ -109,10 +112,9 @@ def _fate(context: RuleContext, side: str, provision: Provision) -> Fate:
         other = ledger.duty(
             "new" if side == "old" else "old", match.new if side == "old" else match.old
         )
-        where = name(other_by_id[other.provision], other_by_id)
-        if where not in went:
-            went.append(where)
-    return Fate(total, lost, tuple(went), tuple(dict.fromkeys(relief)))
+        went.setdefault(other.provision, name(other_by_id[other.provision], other_by_id))
+    names = tuple(dict.fromkeys(went.values()))
+    return Fate(total, lost, names, tuple(went), tuple(dict.fromkeys(relief)))
 
 
 def _gone_confidence(context: RuleContext, side: str, provision: Provision, fate: Fate) -> float:
@@ -202,7 +204,7 @@ def _removed(context: RuleContext, provision: Provision) -> Iterator[Finding]:
         yield finding(
             context, KINDS[2], "weakening", (provision.id, None), quote(provision.text, 30), "",
             f"{what} no longer binds: its words now appear only in text that does not bind.",
-            0.6,
+            0.6, elsewhere=restated_in(context, "old", [provision.id]),
         )  # fmt: skip
         return
     lost = binds and fate.lost > 0
@@ -221,6 +223,7 @@ def _removed(context: RuleContext, provision: Provision) -> Iterator[Finding]:
         + (f"; {_count(fate)} it set {_are(fate)} gone." if lost else ".")
         + _where_it_went(fate),
         confidence if lost else 0.9,
+        elsewhere=fate.went_ids,
     )
 
 
@@ -230,7 +233,7 @@ def _added(context: RuleContext, provision: Provision) -> Iterator[Finding]:
         yield finding(
             context, KINDS[3], "strengthening", (None, provision.id), "", quote(provision.text, 30),
             f"{what} now binds: its words appeared before only in text that did not bind.",
-            0.6,
+            0.6, elsewhere=restated_in(context, "new", [provision.id]),
         )  # fmt: skip
         return
     gained = binds and fate.lost > 0
@@ -249,6 +252,7 @@ def _added(context: RuleContext, provision: Provision) -> Iterator[Finding]:
         + (f"; {_count(fate)} it sets {_are(fate)} new." if gained else ".")
         + _where_it_went(fate),
         confidence if gained else 0.9,
+        elsewhere=fate.went_ids,
     )
 
 

@@ -1,5 +1,6 @@
-// cop-diff redline: filters, permalinks into folded provisions, everything open to print.
-// Without JavaScript the report still shows everything; the filters stay hidden.
+// cop-diff redline: filters (kept in the address, so a filtered view can be shared),
+// permalinks into folded sections and provisions, everything open to print.
+// Without JavaScript the report still works: folded parts open by a click; no filters.
 (function () {
   "use strict";
   var form = document.getElementById("filters");
@@ -7,6 +8,7 @@
   var rows = Array.prototype.slice.call(document.querySelectorAll(".prov"));
   var lists = Array.prototype.slice.call(document.querySelectorAll(".findings"));
   var status = document.getElementById("filter-status");
+  var groups = Array.prototype.slice.call(document.querySelectorAll(".change-group"));
 
   function checkedDirections() {
     var wanted = {};
@@ -40,7 +42,47 @@
       var visible = section.querySelectorAll(".finding:not([hidden])").length;
       if (note) { note.hidden = total === 0 || visible > 0; }
     });
+    groups.forEach(function (group) {
+      group.hidden = group.querySelectorAll(".finding:not([hidden])").length === 0;
+    });
     status.textContent = shown + " of " + findings.length + " findings shown";
+    remember();
+  }
+
+  // The filters as query parameters: ?hide=neutral,worth-a-look&rule=...&binding=1&unchanged=1
+  function remember() {
+    var params = new URLSearchParams();
+    var hidden = [];
+    form.querySelectorAll("input[name=direction]").forEach(function (box) {
+      if (!box.checked) { hidden.push(box.value); }
+    });
+    if (hidden.length) { params.set("hide", hidden.join(",")); }
+    if (form.elements.rule.value) { params.set("rule", form.elements.rule.value); }
+    if (form.elements.binding.checked) { params.set("binding", "1"); }
+    if (form.elements.unchanged.checked) { params.set("unchanged", "1"); }
+    var query = params.toString();
+    var wanted = (query ? "?" + query : window.location.pathname) + window.location.hash;
+    try {
+      window.history.replaceState(null, "", wanted);
+    } catch (error) {
+      // Some browsers refuse to change the address of a file opened from disk: the
+      // filters still work, they are only not kept in the address.
+    }
+  }
+
+  function restore() {
+    var params = new URLSearchParams(window.location.search);
+    var hidden = (params.get("hide") || "").split(",");
+    form.querySelectorAll("input[name=direction]").forEach(function (box) {
+      box.checked = hidden.indexOf(box.value) < 0;
+    });
+    var rule = params.get("rule") || "";
+    var known = Array.prototype.some.call(form.elements.rule.options, function (option) {
+      return option.value === rule;
+    });
+    form.elements.rule.value = known ? rule : "";
+    form.elements.binding.checked = params.get("binding") === "1";
+    form.elements.unchanged.checked = params.get("unchanged") === "1";
   }
 
   // Following a permalink into a folded provision, or one the filters hid, shows it.
@@ -68,7 +110,10 @@
     closedForPrint = [];
   });
 
+  var side = document.getElementById("side-fold");
+  if (window.matchMedia("(max-width: 60rem)").matches) { side.open = false; }
   form.hidden = false;
+  restore();
   form.addEventListener("change", apply);
   // "reset" fires before the controls take their default values.
   form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
