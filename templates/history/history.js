@@ -59,6 +59,8 @@
     closedForPrint = [];
   });
 
+  var side = document.getElementById("side-fold");
+  if (window.matchMedia("(max-width: 60rem)").matches) { side.open = false; }
   form.hidden = false;
   form.addEventListener("change", apply);
   // "reset" fires before the controls take their default values.
