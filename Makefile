@@ -19,7 +19,8 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 # The main job on the bundled sample drafts: compare each version with the next, as JSON,
-# text and an HTML redline; then one pass of the scheduled job over drafts/ (out/site).
+# text and an HTML redline; follow each provision through all three (history); then one
+# pass of the scheduled job over drafts/ (out/site).
 # cop-diff exits 1 when it finds changes, as diff(1) does; that is success here.
 run: $(STAMP)
 	@mkdir -p $(OUT)
@@ -31,6 +32,10 @@ run: $(STAMP)
 		status=$$?; [ $$status -le 1 ] || exit $$status; \
 	done
 	@echo "HTML redline of the sample drafts: $(OUT)/sample-v2-v3.html (open it in a browser)"
+	@$(BIN)/cop-diff history drafts/sample-v1.pdf drafts/sample-v2.pdf drafts/sample-v3.pdf \
+		-o $(OUT)/sample-history.html -o $(OUT)/sample-history.json; \
+		status=$$?; [ $$status -le 1 ] || exit $$status
+	@echo "Each provision through v1, v2 and v3: $(OUT)/sample-history.html"
 	@$(BIN)/cop-diff watch drafts --match '^sample-v[0-9]+\.pdf$$' --once --quiet \
 		--state $(OUT)/watch.db --out $(OUT)/site
 	@echo "The same drafts as the scheduled job publishes them: $(OUT)/site/index.html"

@@ -356,6 +356,127 @@ def compare(
     sys.exit(int(ExitCode.CHANGES if failed else ExitCode.OK))
 
 
+HISTORY_FORMATS = ("json", "text", "html", "md")
+HISTORY_FORMATS_BY_SUFFIX = {
+    suffix: kind for suffix, kind in FORMATS_BY_SUFFIX.items() if kind in HISTORY_FORMATS
+}
+
+
+@main.command()
+@click.argument("drafts", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "-o",
+    "--output",
+    "outputs",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Write the history here, atomically; the extension picks the format "
+    "(.html, .json, .md, .txt). May be repeated.",
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(HISTORY_FORMATS),
+    help="Format for stdout, or for an --output whose extension says nothing.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(["change", "weakening"]),
+    default="change",
+    show_default=True,
+    help="What exit status 1 means: a change of substance at any step, or a weakening found.",
+)
+@click.option(
+    "--lexicon",
+    "lexicon_files",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="Extra detector words (TOML), as for compare. May be repeated.",
+)
+@reading_options
+@speed_options
+@click.option("--timings", is_flag=True, help="Print the seconds spent in each stage to stderr.")
+@reports_errors
+def history(
+    drafts: tuple[Path, ...],
+    outputs: tuple[Path, ...],
+    output_format: str | None,
+    fail_on: str,
+    profile_files: tuple[Path, ...],
+    lexicon_files: tuple[Path, ...],
+    password: str | None,
+    max_pages: int | None,
+    pdf_engine: str,
+    no_cache: bool,
+    quiet: bool,
+    timings: bool,
+) -> None:
+    """Follow each provision through DRAFTS, two or more, oldest first.
+
+    The drafts are taken in the order given (any mix of PDF, HTML, text, Markdown); each
+    is compared with the next, as compare does, and each provision is followed from the
+    draft where it first appears to the last, or to where it was removed or merged into
+    another. Exit status as compare: 0 no change of substance at any step, 1 changes
+    found (with --fail-on weakening: a weakening found), 2 trouble.
+
+    \b
+    Example:
+        cop-diff history drafts/sample-v1.pdf drafts/sample-v2.pdf drafts/sample-v3.pdf
+        cop-diff history d1.pdf d2.pdf d3.html -o history.html -o history.json
+    """
+    from cop_diff.history import history_files, refuse_repeated_paths
+    from cop_diff.history_report import render_history
+    from cop_diff.history_view import series_warnings
+    from cop_diff.lexicon import load_lexicon
+    from cop_diff.output import OutputError, refuse_inputs_as_outputs, write_all_atomic
+    from cop_diff.pipeline import Settings, changes_of_substance
+    from cop_diff.profiles import load_profiles, load_vocabulary
+    from cop_diff.segment import SegmentSettings
+    from cop_diff.timing import format_timings, stage
+    from cop_diff.timing import timings as stage_timings
+
+    refuse_repeated_paths(drafts)
+    refuse_inputs_as_outputs(drafts, outputs)
+    for output in outputs:
+        if output.suffix.lower() in FORMATS_BY_SUFFIX.keys() - HISTORY_FORMATS_BY_SUFFIX.keys():
+            raise OutputError("history is written as .html, .json, .md or .txt", path=str(output))
+    settings = Settings(
+        extract=extract_settings(password, max_pages, pdf_engine),
+        segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
+        lexicon=load_lexicon(lexicon_files),
+        cache=not no_cache,
+    )
+    with extraction_progress(len(drafts), quiet) as progress:
+        series = history_files(drafts, settings, progress)
+    for warning in series_warnings(series):
+        click.echo(f"cop-diff: warning: {printable(warning)}", err=True)
+
+    def render(chosen: str) -> str:
+        with stage("render"):
+            return render_history(series, chosen, keep_compiled=settings.caching)
+
+    if not outputs:
+        click.echo(render(output_format or "text"), nl=False)
+    reports: list[tuple[Path, str | bytes]] = [
+        (
+            output,
+            render(HISTORY_FORMATS_BY_SUFFIX.get(output.suffix.lower(), output_format or "json")),
+        )
+        for output in outputs
+    ]
+    write_all_atomic(reports)  # every -o, or none of them
+    if not quiet:
+        for output in outputs:
+            click.echo(f"wrote {output}", err=True)
+    if timings:
+        click.echo(format_timings(stage_timings()), err=True)
+    if fail_on == "weakening":
+        failed = any(f.direction == "weakening" for step in series.steps for f in step.findings)
+    else:
+        failed = any(changes_of_substance(step) for step in series.steps)
+    sys.exit(int(ExitCode.CHANGES if failed else ExitCode.OK))
+
+
 class PrintableFormatter(logging.Formatter):
     """Log lines with what a server sent (names, locations, reasons) shown escaped."""
 

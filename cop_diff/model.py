@@ -423,3 +423,65 @@ class ConceptPlace:
     provision: str | None
     sentence: int
     """Index in the sentence index; -1 for a heading, or when absent."""
+
+
+# History: one provision followed through a series of drafts.
+
+
+SeriesOrder = Literal["given", "published", "version", "seen"]
+"""How a series of drafts was put in order, oldest first: as the user gave them, or (the
+watch job) by publication date, by the version in their names, or as first seen."""
+
+
+@dataclass(frozen=True)
+class ChainLink:
+    """A lineage's provision in one draft of a series."""
+
+    id: str
+    relation: Relation | None
+    """How it came from the previous draft, as in that step's alignment: unchanged,
+    changed or moved from the lineage's provision there; ``added`` or ``split`` for the
+    first link of a lineage that begins after the first draft; ``None`` in the first draft."""
+    split_from: str | None = None
+    """For ``split``: the provision of the previous draft it came out of (that provision
+    carries on in another lineage)."""
+
+
+@dataclass(frozen=True)
+class LineageEnd:
+    """How a lineage ends before the last draft."""
+
+    draft: int
+    """The first draft without it."""
+    relation: Literal["removed", "merged"]
+    merged_into: str | None = None
+    """For ``merged``: the provision of ``draft`` that took its text (carrying on the
+    lineage of the provision the alignment paired it with)."""
+
+
+@dataclass(frozen=True)
+class StepFinding:
+    """A finding of one step of a series: step ``k`` compares draft ``k`` with ``k + 1``."""
+
+    step: int
+    finding: Finding
+
+
+@dataclass(frozen=True)
+class Lineage:
+    """One provision through a series of drafts: one link per draft, ``None`` where it is
+    not (yet, or any more) there."""
+
+    chain: tuple[ChainLink | None, ...]
+    end: LineageEnd | None
+    findings: tuple[StepFinding, ...]
+
+
+@dataclass(frozen=True)
+class History:
+    """A series of drafts, oldest first as given, compared step by step."""
+
+    outlines: tuple[Outline, ...]
+    steps: tuple[Comparison, ...]
+    """``steps[k]`` compares ``outlines[k]`` with ``outlines[k + 1]``."""
+    lineages: tuple[Lineage, ...]

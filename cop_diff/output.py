@@ -74,13 +74,13 @@ def refuse_inputs_as_outputs(inputs: Sequence[Path], outputs: Sequence[Path]) ->
     seen: list[Path] = []
     for output in outputs:
         for other in (*inputs, *seen):
-            if _same_file(output, other):
+            if same_file(output, other):
                 what = "one of the drafts being compared" if other in inputs else "given twice"
                 raise OutputError(f"the output is {what}; give another -o path", path=str(output))
         seen.append(output)
 
 
-def _same_file(one: Path, other: Path) -> bool:
+def same_file(one: Path, other: Path) -> bool:
     """The same path however spelt, or one file under two names (a link)."""
     try:
         if one.resolve() == other.resolve():

@@ -14,6 +14,9 @@ Markdown 1x and 10x over against a modified copy (generated into a temporary fol
 never kept; the analysis cache is emptied before each run, so that alignment and
 detection are timed).
 
+(e) `cop-diff history` of the First, Second and Third Drafts against the two compares
+it is made of, cold and with its pairwise analyses cached.
+
 Then: the HTML redline of the Second -> Third Draft, its size (budget 10 MB) and how
 long headless Chromium takes to open it from file:// until DOMContentLoaded (budget 2 s,
 median of several loads). Skipped, with the reason, where Chromium or Playwright is missing.
@@ -200,6 +203,42 @@ def bench_scale(cop_diff: str, d2: Path, folder: Path, env: dict[str, str]) -> N
     print(f"(d) whole compare 10x/1x = {total:.1f} (target <= {TARGETS['scale']:.0f})")
 
 
+def bench_history(cop_diff: str, drafts: Path, folder: Path, env: dict[str, str]) -> None:
+    """(e): history of D1 -> D2 -> D3 against the two compares it is made of: cold, then
+    with only the extractions cached (both analyses redone), then after the compares
+    (each analysis read back, not redone)."""
+    series = [str(drafts / name) for name in ("cop-d1.pdf", "cop-d2.pdf", "cop-d3.pdf")]
+    cache = Path(env["COP_DIFF_CACHE_DIR"])
+
+    def empty() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    out = str(folder / "history.json")
+    history = [cop_diff, "history", *series, "--timings", "-q", "-o", out]
+    pairs = [series[0:2], series[1:3]]
+    compares = [[cop_diff, "compare", *pair, "--timings", "-q", "-o", out] for pair in pairs]
+    cold, cold_stages = timed_runs(history, env, before=empty)
+    print_result("(e) history d1 d2 d3 -o x.json, cold (empty cache)", cold, cold_stages)
+    separate = [timed_runs(command, env, before=empty)[0] for command in compares]
+    print(
+        f"(e) compare d1 d2 + compare d2 d3, each cold: {sum(separate):.2f} s "
+        f"({separate[0]:.2f} + {separate[1]:.2f}); history/compares = {cold / sum(separate):.2f}"
+    )
+    print_result(
+        "(e') history, extractions cached", *timed_runs(history, env, forget_analyses(env))
+    )
+    for command in compares:
+        subprocess.run(command, env=env, capture_output=True, check=False)
+    print_result(
+        "(e'') history after the two compares (analyses reused)", *timed_runs(history, env)
+    )
+    page = folder / "history.html"
+    subprocess.run([*history[:-1], str(page)], env=env, capture_output=True, check=False)
+    seconds = report_load_seconds(page)
+    opened = f", opens in Chromium in {seconds:.2f} s" if seconds is not None else ""
+    print(f"(e) history HTML d1 d2 d3: {page.stat().st_size / 1e6:.2f} MB{opened}")
+
+
 def forget_analyses(env: dict[str, str]) -> Callable[[], None]:
     """Empty the analysis cache (keeping extractions), so a run aligns and detects again."""
     folder = Path(env["COP_DIFF_CACHE_DIR"]) / "analysis"
@@ -279,6 +318,8 @@ def main() -> int:
         rss_warm = peak_rss_mb(html, env)
         print(f"(c) peak RSS warm: {rss_warm:.0f} MB")
         bench_scale(cop_diff, pair[0], folder, env)
+        if (drafts / "cop-d1.pdf").is_file():
+            bench_history(cop_diff, drafts, folder, env)
     return 0 if bench_report(cop_diff, pair) else 1
 
 

@@ -137,7 +137,7 @@ def test_json_report_is_byte_identical_and_follows_the_schema() -> None:
         assert entry["relation"] in relations and 0 <= entry["score"] <= 1
     finding_fields = {
         "rule", "direction", "old", "new", "old_text", "new_text", "explanation", "confidence",
-        "rationale", "leaning", "tier", "rank",
+        "rationale", "leaning", "tier", "rank", "elsewhere",
     }  # fmt: skip
     findings = report["findings"]
     assert findings and all(set(f) == finding_fields for f in findings)

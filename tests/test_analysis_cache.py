@@ -113,9 +113,13 @@ def test_findings_rows_of_the_wrong_shape_are_rebuilt(
     cache_dir: Path, calls: dict[str, int]
 ) -> None:
     expected = run()
-    findings = [p for p in entries(cache_dir) if '"cop-diff/findings/1"' in p.read_text()]
+    findings = [
+        p for p in entries(cache_dir) if f'"{analysis_cache.FINDINGS_SCHEMA}"' in p.read_text()
+    ]
     assert len(findings) == 1
-    findings[0].write_text('{"schema": "cop-diff/findings/1", "findings": [["R01"]]}')
+    findings[0].write_text(
+        f'{{"schema": "{analysis_cache.FINDINGS_SCHEMA}", "findings": [["R01"]]}}'
+    )
     assert run() == expected and calls["detect"] == 2
 
 

@@ -141,7 +141,7 @@ def test_the_cache_key_names_the_engine_and_its_version() -> None:
 def test_every_command_that_reads_a_draft_takes_the_engine() -> None:
     from click.testing import CliRunner
 
-    for command in ("outline", "compare", "watch"):
+    for command in ("outline", "compare", "history", "watch"):
         help_text = CliRunner().invoke(main, [command, "--help"]).stdout
         assert "--pdf-engine [pdfium|pdfminer]" in help_text, command
     bad = CliRunner().invoke(main, ["outline", str(SAMPLES[0]), "--pdf-engine", "mupdf"])

@@ -128,11 +128,24 @@ def test_each_new_release_is_compared_once_and_notified_once(watch: Watch) -> No
     assert watch.comparisons() == [("sample-v1.pdf", "sample-v2.pdf")]
     assert len(watch.hook.received) == 1 and len(watch.mailbox.messages) == 1
 
+    history = watch.out / "history.json"
+    assert [d["source"] for d in json.loads(history.read_text(encoding="utf-8"))["drafts"]] == [
+        "sample-v1.pdf",
+        "sample-v2.pdf",
+    ]
+
     watch.publish("sample-v3.pdf", sample(3))
     second = watch.run()
     assert second.returncode == 0, second.stderr
     assert watch.comparisons()[1:] == [("sample-v2.pdf", "sample-v3.pdf")]
     assert len(watch.hook.received) == 2 and len(watch.mailbox.messages) == 2
+    # The history of the series is made again with the new draft, in the job's order.
+    series = json.loads(history.read_text(encoding="utf-8"))
+    assert series["order"] == "version" and len(series["drafts"]) == 3
+    assert [d["source"] for d in series["drafts"]][-1] == "sample-v3.pdf"
+    assert "in the order of the versions in their names" in (watch.out / "history.html").read_text(
+        encoding="utf-8"
+    )
 
     third = watch.run()
     assert third.returncode == 0, third.stderr
@@ -159,6 +172,7 @@ def test_each_new_release_is_compared_once_and_notified_once(watch: Watch) -> No
 
     index = (watch.out / "index.html").read_text(encoding="utf-8")
     assert index.count("redline</a>") == 2
+    assert '<a href="history.html">History of all 3 drafts</a>' in index
     assert index.index("sample-v3.pdf") < index.index("sample-v1.pdf")  # newest first
     assert_no_partial_files(watch.out)
 
@@ -179,6 +193,9 @@ def test_real_drafts_d1_d2_then_d3(watch: Watch, shared_drafts: Path) -> None:
     assert watch.run().returncode == 0
     assert len(watch.comparisons()) == 2 and len(watch.hook.received) == 2
     assert len(set(watch.notified_keys())) == 2
+    history = json.loads((watch.out / "history.json").read_text(encoding="utf-8"))
+    chains = [[link and link["id"] for link in lineage["chain"]] for lineage in history["lineages"]]
+    assert ["measure-19", "commitment-18", "commitment-II.13"] in chains
 
 
 def test_a_file_that_is_no_draft_is_skipped_once_and_breaks_no_chain(watch: Watch) -> None:

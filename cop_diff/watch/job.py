@@ -24,8 +24,10 @@ from markupsafe import Markup
 
 from cop_diff import __version__
 from cop_diff.errors import CopDiffError, InputError
-from cop_diff.model import Candidate, ComparisonRecord, Notification, Release
-from cop_diff.output import TEMPORARY, write_atomic
+from cop_diff.history import history_files
+from cop_diff.history_report import render_history
+from cop_diff.model import Candidate, ComparisonRecord, Notification, Release, SeriesOrder
+from cop_diff.output import TEMPORARY, write_all_atomic, write_atomic
 from cop_diff.pipeline import Settings, compare_files, outline_file
 from cop_diff.render import csp_hash, render_report, static_source
 from cop_diff.report import summary
@@ -39,6 +41,8 @@ from cop_diff.watch.state import State, StateError, locked
 log = logging.getLogger("cop_diff.watch")
 
 REPORT_FORMATS = ("html", "json", "md")
+HISTORY_PAGES = ("history.html", "history.json")
+"""The history of every release, beside the index (which links the first)."""
 INDEX_STYLE = "watch/index.css"
 FORMAT_PREFERENCE = ("pdf", "html", "htm", "md", "txt")
 """The format kept when a source offers one draft in several: PDF, as it is cited."""
@@ -116,6 +120,7 @@ def run_once(settings: WatchSettings) -> RunResult:
                     _drop(state, owed, "forgotten (--forget-notifications)")
             releases = _collect(state, settings, problems)
             made = _compare_new_pairs(state, settings, problems)
+            _write_history(state, settings, problems, rebuild=bool(made))
             _write_index(state, settings)
             notified = _notify(state, settings, problems)
         except sqlite3.DatabaseError as error:
@@ -310,14 +315,23 @@ def version_of(name: str) -> tuple[int, ...] | None:
     return (int(numbers[-1]),) if numbers else None
 
 
+def order_basis(releases: list[Release]) -> SeriesOrder:
+    """What ``release_order`` orders by."""
+    if releases and all(release.published for release in releases):
+        return "published"
+    if all(version_of(release.name) is not None for release in releases):
+        return "version"
+    return "seen"
+
+
 def release_order(releases: list[Release]) -> list[Release]:
     """Oldest first: by publication date if every release has one, else by the version
     in the names if every name has one, else in the order they were first seen."""
-    if releases and all(release.published for release in releases):
+    basis = order_basis(releases)
+    if basis == "published":
         return sorted(releases, key=lambda r: (r.published or "", r.sequence))
-    versions = {release.sha256: version_of(release.name) for release in releases}
-    if all(version is not None for version in versions.values()):
-        return sorted(releases, key=lambda r: (versions[r.sha256] or (), r.sequence))
+    if basis == "version":
+        return sorted(releases, key=lambda r: (version_of(r.name) or (), r.sequence))
     return sorted(releases, key=lambda r: r.sequence)
 
 
@@ -377,6 +391,33 @@ def _compare_pair(state: State, settings: WatchSettings, old: Release, new: Rele
 # Publishing and telling
 
 
+def _write_history(
+    state: State, settings: WatchSettings, problems: list[str], *, rebuild: bool
+) -> None:
+    """``history.html`` and ``history.json``: every release, in order, followed provision
+    by provision. Made when a comparison was made, or when missing; from the caches of
+    drafts and analyses the comparisons have just filled."""
+    releases = state.releases()
+    out = settings.out
+    if len(releases) < 2 or (not rebuild and (out / HISTORY_PAGES[0]).is_file()):
+        return
+    ordered = release_order(releases)
+    try:
+        series = history_files([out / r.stored for r in ordered], settings.compare)
+    except CopDiffError as error:
+        log.error("cannot make the history of the drafts: %s; will try again next run", error)
+        problems.append(str(error))
+        return
+    order = order_basis(releases)
+    write_all_atomic(
+        [
+            (out / page, render_history(series, page.rsplit(".", 1)[1], order=order))
+            for page in HISTORY_PAGES
+        ]
+    )
+    log.info("wrote the history of %d drafts: %s", len(ordered), out / HISTORY_PAGES[0])
+
+
 def _write_index(state: State, settings: WatchSettings) -> None:
     """``index.html``: every comparison, newest first; rewritten only when it changes."""
     env = environment()
@@ -388,6 +429,7 @@ def _write_index(state: State, settings: WatchSettings) -> None:
         style_hash=csp_hash(style),
         comparisons=[record for _, record in reversed(state.comparisons())],
         releases=list(reversed(release_order(state.releases()))),
+        history=HISTORY_PAGES[0] if (settings.out / HISTORY_PAGES[0]).is_file() else None,
     )
     index = settings.out / "index.html"
     if not index.is_file() or index.read_text(encoding="utf-8") != page:

@@ -1,0 +1,71 @@
+// cop-diff history: filters, permalinks into folded rows, everything open to print.
+// Without JavaScript the page still shows everything; the filters stay hidden.
+(function () {
+  "use strict";
+  var form = document.getElementById("filters");
+  var rows = Array.prototype.slice.call(document.querySelectorAll(".lineage"));
+  var sections = Array.prototype.slice.call(document.querySelectorAll(".lineages"));
+  var status = document.getElementById("filter-status");
+
+  function apply() {
+    var wanted = {};
+    form.querySelectorAll("input[name=verdict]").forEach(function (box) {
+      wanted[box.value] = box.checked;
+    });
+    var rule = form.elements.rule.value;
+    var bindingOnly = form.elements.binding.checked;
+    var hideParts = form.elements.parts.checked;
+    var hideEnded = form.elements.ended.checked;
+    var shown = 0;
+    rows.forEach(function (row) {
+      var visible = wanted[row.dataset.verdict] === true &&
+        (rule === "" || row.dataset.rules.indexOf(" " + rule + " ") >= 0) &&
+        (!bindingOnly || row.dataset.binding === "1") &&
+        (!hideParts || row.dataset.part !== "1") &&
+        (!hideEnded || row.dataset.ended !== "1");
+      row.hidden = !visible;
+      if (visible) { shown += 1; }
+    });
+    // A section whose rows are all filtered out says so, rather than looking empty.
+    sections.forEach(function (section) {
+      var note = section.querySelector(".none-match");
+      var total = section.querySelectorAll(".lineage").length;
+      var visible = section.querySelectorAll(".lineage:not([hidden])").length;
+      if (note) { note.hidden = total === 0 || visible > 0; }
+    });
+    status.textContent = shown + " of " + rows.length + " provisions shown";
+  }
+
+  // Following a permalink into a folded row, or one the filters hid, shows it.
+  function reveal() {
+    var id = decodeURIComponent(window.location.hash.slice(1));
+    var target = id ? document.getElementById(id) : null;
+    if (!target) { return; }
+    if (target.closest("[hidden]")) {
+      form.reset();
+      apply();
+    }
+    if (target.tagName === "DETAILS") { target.open = true; }
+    target.scrollIntoView();
+  }
+
+  var closedForPrint = [];
+  window.addEventListener("beforeprint", function () {
+    closedForPrint = Array.prototype.slice.call(document.querySelectorAll("details:not([open])"));
+    closedForPrint.forEach(function (item) { item.open = true; });
+  });
+  window.addEventListener("afterprint", function () {
+    closedForPrint.forEach(function (item) { item.open = false; });
+    closedForPrint = [];
+  });
+
+  var side = document.getElementById("side-fold");
+  if (window.matchMedia("(max-width: 60rem)").matches) { side.open = false; }
+  form.hidden = false;
+  form.addEventListener("change", apply);
+  // "reset" fires before the controls take their default values.
+  form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
+  window.addEventListener("hashchange", reveal);
+  apply();
+  reveal();
+}());
