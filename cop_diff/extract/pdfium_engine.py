@@ -14,6 +14,10 @@ either engine. Quirks of pdfium's text page handled here:
 - ``FPDFText_GetFontSize`` ignores the page's scaling (Chromium prints at 0.75): the size
   is taken through the character's matrix.
 
+One difference is left: text and shapes inside a form XObject (a figure) are read, where
+the pdfminer engine leaves figures out. In the drafts, the one figure (a decision tree in
+D2) prints no text pdfium reads, and its frame holds no line.
+
 Before pdfium opens a file, every stream it could decode is decoded once within the
 inflation budget by ``pdfminer_engine.vet_streams``: pdfium inflates a stream up to 1 GiB
 and cannot be stopped sooner, so a decompression bomb is refused before it starts.
@@ -53,7 +57,6 @@ drafts in worker processes, each with its own pdfium)."""
 
 _HYPHEN_MARKS = (0xFFFE, 0x02)
 _HIGH_SURROGATES = range(0xD800, 0xDC00)
-_LOW_SURROGATES = range(0xDC00, 0xE000)
 _BLANKS = frozenset(unit for unit in range(0x3001) if chr(unit).isspace())
 """Code units of characters that print nothing (all of Unicode's are below U+3001)."""
 _WHITE = 250
@@ -110,7 +113,10 @@ def read_pages(
             for index in wanted:
                 if damaged == index + 1:
                     raise damaged_page(source, index + 1)
-                result.append(_read_page(document, index))
+                try:
+                    result.append(_read_page(document, index))
+                except pdfium.PdfiumError as error:  # a page pdfium cannot load
+                    raise unreadable(source, error) from error
             metadata = document.get_metadata_dict(skip_empty=True)
             return PdfPages(result, PdfInfo.of(metadata.get("Title"), metadata.get("CreationDate")))
         finally:
@@ -121,7 +127,7 @@ def _read_page(document: pdfium.PdfDocument, index: int) -> PageLines:
     page = document[index]
     try:
         height = _page_height(page)
-        shapes = [rect for rect in _shapes(page.raw, height, None) if rect is not None]
+        shapes = _shapes(page.raw, height, None)
         textpage = page.get_textpage()
         try:
             runs = _runs(textpage, index + 1, height, ColumnRules(shapes))
@@ -189,8 +195,8 @@ def _runs(textpage: pdfium.PdfTextPage, page: int, height: float, rules: ColumnR
         if not text_object:
             continue  # made up by pdfium: a space or a line break it inferred
         unit = codes[index]
-        if 0xDC00 <= unit < 0xE000 and run:
-            run.append(unit)  # the low surrogate of the character before, in the same box
+        if 0xDC00 <= unit < 0xE000 and run:  # a low surrogate (a range test is slower)
+            run.append(unit)  # the second half of the character before, in the same box
             continue
         style = styles.get(text_object)
         if style is None:
@@ -268,7 +274,7 @@ def _style(textpage: Any, index: int) -> _Style:
 # --- shapes -----------------------------------------------------------------------------------
 
 
-def _shapes(container: Any, height: float, form: pdfium_c.FS_MATRIX | None) -> list[Rect | None]:
+def _shapes(container: Any, height: float, form: pdfium_c.FS_MATRIX | None) -> list[Rect]:
     """The bounds of the visible paths on a page, or in a form XObject on it."""
     if form is None:
         count = pdfium_c.FPDFPage_CountObjects(container)
@@ -276,11 +282,13 @@ def _shapes(container: Any, height: float, form: pdfium_c.FS_MATRIX | None) -> l
     else:
         count = pdfium_c.FPDFFormObj_CountObjects(container)
         objects = (pdfium_c.FPDFFormObj_GetObject(container, i) for i in range(count))
-    rects: list[Rect | None] = []
+    rects: list[Rect] = []
     for page_object in objects:
         kind = pdfium_c.FPDFPageObj_GetType(page_object)
         if kind == pdfium_c.FPDF_PAGEOBJ_PATH:
-            rects.append(_path_rect(page_object, height, form))
+            rect = _path_rect(page_object, height, form)
+            if rect is not None:
+                rects.append(rect)
         elif kind == pdfium_c.FPDF_PAGEOBJ_FORM:
             matrix = pdfium_c.FS_MATRIX()
             pdfium_c.FPDFPageObj_GetMatrix(page_object, matrix)

@@ -120,14 +120,14 @@ def _pieces(
         if not chars:
             continue
         glyphs = Counter((c.size, c.fontname) for c in chars if c.get_text().strip())
-        bbox = (
-            min(c.x0 for c in chars),
-            min(c.y0 for c in chars),
-            max(c.x1 for c in chars),
-            max(c.y1 for c in chars),
-        )
-        if len(pieces) == 1:
-            bbox = text_line.bbox
+        bbox = text_line.bbox
+        if len(pieces) > 1:
+            bbox = (
+                min(c.x0 for c in chars),
+                min(c.y0 for c in chars),
+                max(c.x1 for c in chars),
+                max(c.y1 for c in chars),
+            )
         text = "".join(item.get_text() for item in piece)
         yield text, [(size, font, n) for (size, font), n in glyphs.items()], bbox
 
