@@ -19,7 +19,7 @@ from cop_diff.diff import invert
 from cop_diff.ledger import ACTION_KEPT, same_action
 from cop_diff.lexical import STRENGTH_NAMES, Modal, modals, strength
 from cop_diff.lexicon import Lexicon
-from cop_diff.model import DiffOp, Duty, Finding
+from cop_diff.model import DiffOp, Duty, Finding, Provision
 from cop_diff.rules.base import (
     RuleContext,
     edit_confidence,
@@ -49,7 +49,9 @@ def detect(context: RuleContext) -> Iterator[Finding]:
             if change is None:
                 continue
             old_modal, new_modal = change
-            if _restructured(old_modal, new_modal, pair.old.text, pair.new.text, lexicon):
+            if _restructured(
+                old_modal, new_modal, _governed(pair.old), _governed(pair.new), lexicon
+            ):
                 continue
             old_level = old_modal.strength if old_modal else 0
             new_level = new_modal.strength if new_modal else 0
@@ -125,6 +127,12 @@ def _strongest_change(
 
     _, old_modal, new_modal = max(changes, key=weight)
     return old_modal, new_modal
+
+
+def _governed(provision: Provision) -> str:
+    """A provision's text with the lead-in that governs it: a list item (or a table row)
+    takes its force from "Signatories shall:" (or the table's header) above it."""
+    return f"{provision.lead_in} {provision.text}" if provision.lead_in else provision.text
 
 
 def _restructured(
