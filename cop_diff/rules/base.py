@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -263,7 +263,7 @@ def _claims(
     return claims
 
 
-def assign(scores: NDArray[np.float64], *, flip: bool) -> list[tuple[int, int]]:
+def assign(scores: NDArray[np.floating[Any]], *, flip: bool) -> list[tuple[int, int]]:
     """The one-to-one pairing of rows and columns with the highest total score.
 
     Ties can be broken either way; solving in one fixed orientation (``flip`` says the
