@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 from cop_diff.assignment import best_pairing
 from cop_diff.model import Alignment, Outline, Provision, Relation
-from cop_diff.tfidf import TfIdf, cosine, dense_product
+from cop_diff.tfidf import BLOCK_CELLS, TfIdf, cosine, dense_product
 from cop_diff.words import tokens
 
 UNUSUAL_KIND_FACTOR = 0.8
@@ -241,7 +241,8 @@ def _scaled(matrix: NDArray[np.float64], weight: float) -> NDArray[np.float64]:
 
 def _position(old: _Side, new: _Side, rows: list[int], cols: list[int]) -> NDArray[np.float64]:
     """How near two provisions stand in their drafts: 1 - |difference of positions|."""
-    distance = np.abs(old.position[rows][:, None] - new.position[cols][None, :])
+    distance = old.position[rows][:, None] - new.position[cols][None, :]
+    np.abs(distance, out=distance)
     return np.subtract(1.0, distance, out=distance)
 
 
@@ -257,13 +258,17 @@ def _jaccard_matrix(left: list[frozenset[str]], right: list[frozenset[str]]) -> 
         data = np.ones(len(rows))
         return csr_matrix((data, (rows, columns)), shape=(len(sets), len(vocabulary)))
 
-    shared = dense_product(binary(left), binary(right))  # the counts of shared words
+    # The counts of shared words, turned into ratios in place, a block of rows at a time;
+    # where the union is empty, so is what they share: 0.
+    ratio = dense_product(binary(left), binary(right))
     sizes_left = np.array([len(s) for s in left], dtype=np.float64)[:, None]
     sizes_right = np.array([len(s) for s in right], dtype=np.float64)[None, :]
-    union = sizes_left + sizes_right
-    union -= shared
-    ratio = np.divide(shared, union, out=np.zeros_like(shared), where=union > 0)
-    ratio[~((sizes_left > 0) & (sizes_right > 0))] = 0.0
+    step = max(1, BLOCK_CELLS // max(1, len(right)))
+    for start in range(0, len(left), step):
+        shared = ratio[start : start + step]
+        union = sizes_left[start : start + step] + sizes_right
+        union -= shared
+        np.divide(shared, union, out=shared, where=union > 0)
     return ratio
 
 
@@ -622,6 +627,7 @@ def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tup
     pairs: dict[int, tuple[int, float]] = {}
     groups: dict[str, _GroupScores] = {}
     for _ in range(2):
+        groups.pop("container", None)  # the first pass's scores: not kept beside the second's
         groups["container"] = _score_group(a, b, "container", parents, usual, settings)
         pairs = _pairs(groups["container"], a, b, vectoriser, settings)
         parents = {r: c for r, (c, _) in pairs.items()}

@@ -213,17 +213,19 @@ def extract_cached(
     *,
     enabled: bool = True,
     variant: str = "",
+    max_bytes: int | None = None,
 ) -> Document:
     """``extractor(path)``, or its cached result for the same bytes.
 
     The file is read and checked first (so a missing or empty file gets the usual error);
     the cached document names ``path`` as its source, wherever the same bytes were seen.
+    A file larger than ``max_bytes`` is refused before it is read whole (``read_input``).
     """
     if not enabled:
         return extractor(path)
     from cop_diff.extract import read_input, sniff_format
 
-    data = read_input(path)
+    data = read_input(path, max_bytes)
     key = cache_key(data, sniff_format(path, data[:4096]), variant)
     cached = load(key)
     if cached is not None:
@@ -233,12 +235,12 @@ def extract_cached(
     return document
 
 
-def is_cached(path: Path, variant: str = "") -> bool:
+def is_cached(path: Path, variant: str = "", *, max_bytes: int | None = None) -> bool:
     """Whether an entry exists for ``path``'s bytes (without checking that it parses)."""
     from cop_diff.extract import read_input, sniff_format
 
     try:
-        data = read_input(path)
+        data = read_input(path, max_bytes)
         key = cache_key(data, sniff_format(path, data[:4096]), variant)
     except Exception:
         return False

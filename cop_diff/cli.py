@@ -9,12 +9,15 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 
 from cop_diff import __version__
 from cop_diff.errors import CopDiffError, ExitCode, printable, user_error
+
+if TYPE_CHECKING:
+    from cop_diff.extract import ExtractSettings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,10 +118,44 @@ def reading_options(command: F) -> F:
             type=click.IntRange(min=1),
             help="Refuse a PDF with more pages than this (a wrong or hostile file); default 2000.",
         ),
+        click.option(
+            "--max-input-mb",
+            type=click.IntRange(min=1),
+            help="Refuse a draft file larger than this many MB; default 10.",
+        ),
+        click.option(
+            "--max-provisions",
+            type=click.IntRange(min=1),
+            help="Refuse a draft with more provisions than this, or more than twice as many "
+            "sentences; default 5000.",
+        ),
     )
     for option in reversed(options):
         command = option(command)
     return command
+
+
+def extract_settings(
+    password: str | None,
+    max_pages: int | None,
+    max_input_mb: int | None,
+    max_provisions: int | None,
+) -> ExtractSettings:
+    """The reading options as given, the defaults for those that were not."""
+    from cop_diff.extract import (
+        DEFAULT_MAX_INPUT_MB,
+        DEFAULT_MAX_PAGES,
+        DEFAULT_MAX_PROVISIONS,
+        ExtractSettings,
+    )
+    from cop_diff.extract.inflation import MIB
+
+    return ExtractSettings(
+        password=password,
+        max_pages=max_pages or DEFAULT_MAX_PAGES,
+        max_bytes=(max_input_mb or DEFAULT_MAX_INPUT_MB) * MIB,
+        max_provisions=max_provisions or DEFAULT_MAX_PROVISIONS,
+    )
 
 
 @main.command()
@@ -140,6 +177,8 @@ def outline(
     profile_files: tuple[Path, ...],
     password: str | None,
     max_pages: int | None,
+    max_input_mb: int | None,
+    max_provisions: int | None,
     no_cache: bool,
     quiet: bool,
 ) -> None:
@@ -150,14 +189,13 @@ def outline(
         cop-diff outline drafts/sample-v2.pdf
         cop-diff outline drafts/sample-v3.pdf --format json > outline.json
     """
-    from cop_diff.extract import DEFAULT_MAX_PAGES, ExtractSettings
     from cop_diff.outline import render_outline
     from cop_diff.pipeline import Settings, extract_documents, segment_document
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.segment import SegmentSettings
 
     settings = Settings(
-        extract=ExtractSettings(password=password, max_pages=max_pages or DEFAULT_MAX_PAGES),
+        extract=extract_settings(password, max_pages, max_input_mb, max_provisions),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         cache=not no_cache,
     )
@@ -225,6 +263,8 @@ def compare(
     lexicon_files: tuple[Path, ...],
     password: str | None,
     max_pages: int | None,
+    max_input_mb: int | None,
+    max_provisions: int | None,
     no_cache: bool,
     quiet: bool,
     timings: bool,
@@ -240,7 +280,6 @@ def compare(
         cop-diff compare drafts/sample-v2.pdf drafts/sample-v3.pdf
         cop-diff compare old.pdf new.html -o report.json -o summary.txt
     """
-    from cop_diff.extract import DEFAULT_MAX_PAGES, ExtractSettings
     from cop_diff.lexicon import load_lexicon
     from cop_diff.output import refuse_inputs_as_outputs, write_all_atomic
     from cop_diff.pipeline import Settings, changes_of_substance, compare_files
@@ -253,7 +292,7 @@ def compare(
 
     refuse_inputs_as_outputs((old, new), outputs)
     settings = Settings(
-        extract=ExtractSettings(password=password, max_pages=max_pages or DEFAULT_MAX_PAGES),
+        extract=extract_settings(password, max_pages, max_input_mb, max_provisions),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         lexicon=load_lexicon(lexicon_files),
         cache=not no_cache,
@@ -416,6 +455,8 @@ def watch(
     profile_files: tuple[Path, ...],
     password: str | None,
     max_pages: int | None,
+    max_input_mb: int | None,
+    max_provisions: int | None,
     forget_notifications: bool,
     quiet: bool,
 ) -> None:
@@ -436,7 +477,6 @@ def watch(
     import re
     import time
 
-    from cop_diff.extract import DEFAULT_MAX_PAGES, ExtractSettings
     from cop_diff.pipeline import Settings
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.segment import SegmentSettings
@@ -468,7 +508,7 @@ def watch(
         base_url=base_url,
         forget_notifications=forget_notifications,
         compare=Settings(
-            extract=ExtractSettings(password=password, max_pages=max_pages or DEFAULT_MAX_PAGES),
+            extract=extract_settings(password, max_pages, max_input_mb, max_provisions),
             segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         ),
     )

@@ -22,6 +22,7 @@ import lxml.etree
 import lxml.html
 
 from cop_diff.errors import ExtractionError
+from cop_diff.extract import BlockBudget
 from cop_diff.extract.text import decode_bom, looks_binary
 from cop_diff.extract.textclean import classify_box_title, normalize_text, split_list_marker
 from cop_diff.model import Block, BlockKind, BoxKind, Document, Dropped
@@ -383,6 +384,7 @@ class _Walk:
     icons: set[Element]
     content_roots: set[Element]
     content_ancestors: set[Element]
+    budget: BlockBudget
     blocks: list[Block] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     frames: list[_Frame] = field(default_factory=list)
@@ -396,6 +398,7 @@ class _Walk:
                     walker.skip_subtree()
             else:
                 self.leave(element)
+                self.budget.check(len(self.blocks) + len(self.dropped))
 
     def enter(self, element: Element) -> bool:
         """Open an element; ``False`` if its content is to be skipped."""
@@ -521,8 +524,11 @@ def _title(root: Element, blocks: Sequence[Block]) -> str | None:
     return next((b.text for b in blocks if b.kind == "heading" and b.level == 1), None)
 
 
-def extract_html(data: bytes, *, source: str, sha256: str) -> Document:
-    """Read an HTML draft into blocks; the site's own additions go to ``dropped``."""
+def extract_html(
+    data: bytes, *, source: str, sha256: str, max_blocks: int | None = None
+) -> Document:
+    """Read an HTML draft into blocks; the site's own additions go to ``dropped``. Stop
+    past ``max_blocks``."""
     root = parse_html(decode_html(data, source=source), source=source)
     lxml.etree.strip_elements(root, *SKIPPED_TAGS, with_tail=False)
     body = root.find("body")
@@ -534,6 +540,7 @@ def extract_html(data: bytes, *, source: str, sha256: str) -> Document:
         icons=set(_select(body, [selector_xpath(s) for s in ICON_SELECTORS])),
         content_roots=set(content),
         content_ancestors={a for element in content for a in element.iterancestors()},
+        budget=BlockBudget(source, max_blocks),
     )
     walk.run(body)
     if not walk.blocks and not walk.dropped:

@@ -23,6 +23,7 @@ from cop_diff.extract.inflation import (
     InflationBudget,
     bounded_inflation,
     damaged_streams,
+    glyph_bounded_aggregator,
 )
 from cop_diff.extract.textclean import (
     classify_box_title,
@@ -210,7 +211,6 @@ def _layouts(
     PDFs), so every exception from it becomes one ``ExtractionError``; the caller's own
     processing of each layout happens outside, where a bug stays a bug.
     """
-    from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams
     from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
@@ -240,7 +240,7 @@ def _layouts(
         document = PDFDocument(PDFParser(io.BytesIO(data)), password=password)
         count = _page_count(document)
         manager = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(manager, laparams=laparams)
+        device = glyph_bounded_aggregator(manager, laparams, source)
         interpreter = PDFPageInterpreter(manager, device)
         page_objects = PDFPage.create_pages(document)
     except CopDiffError:
