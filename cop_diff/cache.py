@@ -30,7 +30,7 @@ from cop_diff.model import Block, Document, Dropped, Line
 EXTRACTOR_VERSION = 1
 """Bump when any extractor's output changes: old entries are then never read again."""
 
-SCHEMA = "cop-diff/extracted/1"
+SCHEMA = "cop-diff/extracted/2"
 
 MAX_FOLDER_BYTES = 256 * 1024 * 1024
 """A cache folder (extractions; analyses) holding more than this is trimmed, least
@@ -89,6 +89,7 @@ def document_to_json(document: Document) -> str:
             "title": document.title,
             "blocks": [_block_to_dict(block) for block in document.blocks],
             "dropped": [[d.text, d.reason, d.page] for d in document.dropped],
+            "damaged_pages": list(document.damaged_pages),
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -125,6 +126,7 @@ def document_from_json(text: str) -> Document:
         blocks=blocks,
         dropped=dropped,
         title=raw["title"],
+        damaged_pages=tuple(int(page) for page in raw["damaged_pages"]),
     )
 
 

@@ -135,11 +135,22 @@ def reading_options(command: F) -> F:
     return command
 
 
+def keep_going_option(command: F) -> F:
+    """``--keep-going``, for the commands that read drafts for a person (not ``watch``)."""
+    return click.option(
+        "--keep-going",
+        is_flag=True,
+        help="Read a PDF whose pages cannot all be fully decoded (a damaged compressed "
+        "stream) instead of stopping; every output then warns which pages may lack text.",
+    )(command)
+
+
 def extract_settings(
     password: str | None,
     max_pages: int | None,
     max_input_mb: int | None,
     max_provisions: int | None,
+    keep_going: bool = False,
 ) -> ExtractSettings:
     """The reading options as given, the defaults for those that were not."""
     from cop_diff.extract import (
@@ -155,6 +166,7 @@ def extract_settings(
         max_pages=max_pages or DEFAULT_MAX_PAGES,
         max_bytes=(max_input_mb or DEFAULT_MAX_INPUT_MB) * MIB,
         max_provisions=max_provisions or DEFAULT_MAX_PROVISIONS,
+        keep_going=keep_going,
     )
 
 
@@ -169,6 +181,7 @@ def extract_settings(
     help='text: an indented tree; json: {"provisions": [...]}; html: a browsable page.',
 )
 @reading_options
+@keep_going_option
 @speed_options
 @reports_errors
 def outline(
@@ -179,6 +192,7 @@ def outline(
     max_pages: int | None,
     max_input_mb: int | None,
     max_provisions: int | None,
+    keep_going: bool,
     no_cache: bool,
     quiet: bool,
 ) -> None:
@@ -189,19 +203,21 @@ def outline(
         cop-diff outline drafts/sample-v2.pdf
         cop-diff outline drafts/sample-v3.pdf --format json > outline.json
     """
-    from cop_diff.outline import render_outline
+    from cop_diff.outline import outline_warnings, render_outline
     from cop_diff.pipeline import Settings, extract_documents, segment_document
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.segment import SegmentSettings
 
     settings = Settings(
-        extract=extract_settings(password, max_pages, max_input_mb, max_provisions),
+        extract=extract_settings(password, max_pages, max_input_mb, max_provisions, keep_going),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         cache=not no_cache,
     )
     with extraction_progress(1, quiet) as progress:
         (document,) = extract_documents([draft], settings, progress)
     result = segment_document(draft, document, settings)
+    for warning in outline_warnings(result):
+        click.echo(f"cop-diff: warning: {printable(warning)}", err=True)
     click.echo(render_outline(result, output_format), nl=False)
 
 
@@ -250,6 +266,7 @@ FORMATS_BY_SUFFIX = {
     "with `replace = true`. May be repeated.",
 )
 @reading_options
+@keep_going_option
 @speed_options
 @click.option("--timings", is_flag=True, help="Print the seconds spent in each stage to stderr.")
 @reports_errors
@@ -265,6 +282,7 @@ def compare(
     max_pages: int | None,
     max_input_mb: int | None,
     max_provisions: int | None,
+    keep_going: bool,
     no_cache: bool,
     quiet: bool,
     timings: bool,
@@ -292,7 +310,7 @@ def compare(
 
     refuse_inputs_as_outputs((old, new), outputs)
     settings = Settings(
-        extract=extract_settings(password, max_pages, max_input_mb, max_provisions),
+        extract=extract_settings(password, max_pages, max_input_mb, max_provisions, keep_going),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         lexicon=load_lexicon(lexicon_files),
         cache=not no_cache,

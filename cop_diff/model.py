@@ -95,6 +95,9 @@ class Document:
     blocks: tuple[Block, ...]
     dropped: tuple[Dropped, ...] = ()
     title: str | None = None
+    damaged_pages: tuple[int, ...] = ()
+    """PDF pages that could not be fully decoded (a damaged compressed stream): read as far
+    as they go, they may lack text. A draft with any is refused unless ``--keep-going``."""
 
 
 @dataclass(frozen=True)

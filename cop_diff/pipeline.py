@@ -21,6 +21,7 @@ from cop_diff.extract import (
     extract,
     page_ranges,
     read_page_range,
+    refuse_damaged,
 )
 from cop_diff.lexicon import Lexicon, load_lexicon
 from cop_diff.model import Alignment, Comparison, Document, ListDiff, Outline, PairDiff
@@ -94,9 +95,10 @@ def _cache_variant(options: ExtractSettings) -> str:
 def extract_document(path: Path, settings: Settings) -> Document:
     """``extract``, through the extraction cache unless ``settings.cache`` is off.
 
-    A draft opened with a password is never cached: its text stays off the disk.
+    A draft opened with a password is never cached: its text stays off the disk. One
+    with damaged pages is refused unless ``--keep-going`` (``refuse_damaged``).
     """
-    return _extract_one(path, settings.extract, settings.cache)
+    return refuse_damaged(_extract_one(path, settings.extract, settings.cache), settings.extract)
 
 
 def _extract_one(path: Path, options: ExtractSettings, use_cache: bool) -> Document:
@@ -137,7 +139,7 @@ def extract_documents(
         if len(uncached) > 1 or any(plans.values()):
             parallel = _extract_parallel(paths, settings, progress, plans)
             if parallel is not None:
-                return parallel
+                return [refuse_damaged(document, settings.extract) for document in parallel]
     documents = []
     for path in paths:
         documents.append(extract_document(path, settings))

@@ -14,6 +14,7 @@ from cop_diff import __version__
 from cop_diff.model import Comparison, Relation
 from cop_diff.redline import build_redline
 from cop_diff.report import report_json, summary
+from cop_diff.sanity import comparison_warnings
 from cop_diff.templating import environment
 
 REPORT_FORMATS = ("text", "json", "html", "md", "csv", "docx")
@@ -45,6 +46,7 @@ def render_text(comparison: Comparison) -> str:
         counts={relation: counts[relation] for relation in get_args(Relation)},
         summary=summary(comparison),
         findings=comparison.findings,
+        warnings=comparison_warnings(comparison),
     )
 
 
@@ -92,4 +94,5 @@ def render_html(comparison: Comparison, *, keep_compiled: bool = False) -> str:
         script=Markup(script),
         style_hash=csp_hash(style),
         script_hash=csp_hash(script),
+        warnings=comparison_warnings(comparison),
     )

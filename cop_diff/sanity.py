@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cop_diff.extract import damage_warning
 from cop_diff.model import Comparison
 
 MIN_ALIGNED_SHARE = 0.10
@@ -25,8 +26,17 @@ def aligned_share(comparison: Comparison) -> float:
 
 
 def comparison_warnings(comparison: Comparison) -> list[str]:
-    """One-line warnings about the comparison as a whole; empty when all looks right."""
-    warnings: list[str] = []
+    """One-line warnings about the comparison as a whole; empty when all looks right.
+
+    Every report shows them, and ``compare`` prints them on stderr: pages of a draft read
+    with ``--keep-going`` although they could not be fully decoded, then drafts that do
+    not look like versions of one document.
+    """
+    warnings = [
+        warning
+        for outline in (comparison.old, comparison.new)
+        if (warning := damage_warning(outline.document)) is not None
+    ]
     share = aligned_share(comparison)
     if share < MIN_ALIGNED_SHARE:
         warnings.append(

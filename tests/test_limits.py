@@ -23,6 +23,7 @@ from cop_diff.cli import main
 from cop_diff.extract.text import extract_text
 from cop_diff.model import Outline
 from cop_diff.segment import segment
+from tests.pdf_factory import one_page_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_V2 = ROOT / "drafts" / "sample-v2.pdf"
@@ -238,34 +239,8 @@ def test_a_pdf_page_drawing_too_many_characters_is_refused(
 
     monkeypatch.setattr(inflation, "MAX_PAGE_GLYPHS", 500)
     path = tmp_path / "busy.pdf"
-    path.write_bytes(one_page_pdf(b"BT /F1 12 Tf 72 720 Td (a) Tj ET\n" * 600))
+    path.write_bytes(one_page_pdf(zlib.compress(b"BT /F1 12 Tf 72 720 Td (a) Tj ET\n" * 600)))
     result = invoke("outline", str(path), "--no-cache")
     assert_one_line_error(result, str(path), "a page draws more than 500 characters")
-    path.write_bytes(one_page_pdf(b"BT /F1 12 Tf 72 720 Td (a) Tj ET\n" * 400))
+    path.write_bytes(one_page_pdf(zlib.compress(b"BT /F1 12 Tf 72 720 Td (a) Tj ET\n" * 400)))
     assert "a page draws" not in invoke("outline", str(path), "--no-cache").stderr
-
-
-def one_page_pdf(content: bytes) -> bytes:
-    """A one-page PDF (Helvetica) drawing ``content``, compressed."""
-    stream = zlib.compress(content)
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
-        b"/Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
-    ]
-    pdf = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(pdf))
-        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    table = len(pdf)
-    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objects) + 1,
-        table,
-    )
-    return bytes(pdf)

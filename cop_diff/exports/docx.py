@@ -18,6 +18,7 @@ from lxml import etree
 
 from cop_diff.model import Comparison, DiffOp, Provision
 from cop_diff.redline import Redline, Row, build_redline
+from cop_diff.sanity import comparison_warnings
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -183,6 +184,10 @@ def document_xml(redline: Redline) -> bytes:
             ),
         ),
     )
+    for warning in comparison_warnings(redline.comparison):
+        notice = writer.paragraph()
+        writer.add_ops(notice, (DiffOp(0, "Warning: "),), bold=True)
+        writer.add_ops(notice, (DiffOp(0, warning),))
     for row in redline.rows:
         _write_row(writer, row)
     section = etree.SubElement(writer.body, _w("sectPr"))

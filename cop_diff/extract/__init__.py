@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cop_diff.errors import InputError, LimitError, about
+from cop_diff.errors import ExtractionError, InputError, LimitError, about
 from cop_diff.extract.inflation import MAX_STREAM_BYTES, MAX_TOTAL_BYTES, MIB
 from cop_diff.model import Document, SourceFormat
 
@@ -57,6 +57,9 @@ class ExtractSettings:
     """Drafts with more provisions than this are refused once segmented, and drafts with
     more than ``SENTENCES_PER_PROVISION`` times as many sentences; their extraction
     stops at ``BLOCKS_PER_PROVISION`` times as many blocks (``--max-provisions``)."""
+    keep_going: bool = False
+    """Read a PDF with pages that cannot be fully decoded, with a warning, instead of
+    refusing it (``--keep-going``)."""
     max_inflated_stream_bytes: int = MAX_STREAM_BYTES
     """A PDF stream that decodes to more than this is refused as a decompression bomb.
 
@@ -110,6 +113,45 @@ def read_input(path: Path, max_bytes: int | None = None) -> bytes:
     if not data.strip():
         raise InputError("the file is empty", path=str(path))
     return data
+
+
+def refuse_damaged(document: Document, settings: ExtractSettings) -> Document:
+    """The document, unless pages of it could not be fully decoded and ``keep_going`` is
+    off: whatever comes from it would be wrong without a word."""
+    if document.damaged_pages and not settings.keep_going:
+        raise damaged_pages_error(document.source, document.damaged_pages, rest=True)
+    return document
+
+
+def damaged_pages_error(source: str, pages: tuple[int, ...], *, rest: bool) -> ExtractionError:
+    """The error of a PDF with damaged pages; ``rest``: whether there is a rest to read
+    with ``--keep-going``."""
+    listed = _pages(pages)
+    advice = ", or read the rest with --keep-going" if rest else ""
+    return ExtractionError(
+        f"{listed} cannot be fully decoded (a damaged compressed stream); get an undamaged "
+        f"copy of the file{advice}",
+        path=source,
+    )
+
+
+def damage_warning(document: Document) -> str | None:
+    """The warning about a document read with ``--keep-going`` despite damaged pages."""
+    if not document.damaged_pages:
+        return None
+    were = "was" if len(document.damaged_pages) == 1 else "were"
+    return (
+        f"{document.source}: {_pages(document.damaged_pages)} could not be fully decoded "
+        f"(a damaged compressed stream) and {were} read with --keep-going: text may be "
+        "missing there"
+    )
+
+
+def _pages(pages: tuple[int, ...]) -> str:
+    """ "page 3", "pages 3 and 7", "pages 3, 7 and 9"."""
+    if len(pages) == 1:
+        return f"page {pages[0]}"
+    return f"pages {', '.join(map(str, pages[:-1]))} and {pages[-1]}"
 
 
 def block_limit(settings: ExtractSettings) -> int | None:

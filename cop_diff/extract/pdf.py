@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from cop_diff.errors import CopDiffError, ExtractionError, LimitError
+from cop_diff.extract import damaged_pages_error
 from cop_diff.extract.inflation import (
     MAX_STREAM_BYTES,
     MAX_TOTAL_BYTES,
@@ -91,6 +92,8 @@ class PageLines:
     height: float
     lines: tuple[Line, ...]
     boxes: tuple[_Rect, ...]
+    damaged: bool = False
+    """A compressed stream of the page was damaged: pdfminer read it as empty."""
 
 
 def extract_pdf(
@@ -140,7 +143,10 @@ def read_pdf_pages(
 def assemble_pdf(pages: list[PageLines], *, source: str, sha256: str) -> Document:
     """The document from all its pages, in order: page furniture and the table of contents
     found across pages and dropped, lines grouped into blocks."""
+    damaged = tuple(page.number for page in pages if page.damaged)
     if not any(page.lines for page in pages):
+        if damaged:  # nothing to read on: the damage, not a missing text layer
+            raise damaged_pages_error(source, damaged, rest=False)
         raise ExtractionError(
             "the PDF has no text layer (a scan?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`",
             path=source,
@@ -155,6 +161,7 @@ def assemble_pdf(pages: list[PageLines], *, source: str, sha256: str) -> Documen
         pages=len(pages),
         blocks=blocks,
         dropped=tuple(dropped),
+        damaged_pages=damaged,
     )
 
 
@@ -182,7 +189,7 @@ def _read_pages(
 ) -> Iterator[PageLines]:
     from pdfminer.layout import LTChar, LTCurve, LTTextContainer, LTTextLine
 
-    for number, layout in _layouts(data, source, password, max_pages, pages):
+    for number, layout, damaged in _layouts(data, source, password, max_pages, pages):
         height = float(layout.height)
         raw_lines: list[Line] = []
         rects: list[_Rect] = []
@@ -198,13 +205,16 @@ def _read_pages(
                 rect = _box_rect(element, height)
                 if rect is not None:
                     rects.append(rect)
-        yield PageLines(number, height, tuple(_merge_rows(raw_lines)), _merge_rects(rects))
+        lines = tuple(_merge_rows(raw_lines))
+        yield PageLines(number, height, lines, _merge_rects(rects), damaged)
 
 
 def _layouts(
     data: bytes, source: str, password: str, max_pages: int | None, pages: range | None = None
-) -> Iterator[tuple[int, Any]]:
-    """pdfminer's layout of each page (or of those in ``pages``), with its number from 1.
+) -> Iterator[tuple[int, Any, bool]]:
+    """pdfminer's layout of each page (or of those in ``pages``), with its number from 1,
+    and whether a compressed stream of it was damaged (pdfminer reads such a stream as
+    empty: the page may have lost text).
 
     Whatever pdfminer raises while it parses the file is a fault of the file (pdfminer
     raises ``KeyError``, ``IndexError``, ``struct.error``, ``zlib.error``... on damaged
@@ -269,14 +279,7 @@ def _layouts(
             raise
         except Exception as error:
             raise unreadable(error) from error
-        if damaged_streams() > damaged_before:
-            # pdfminer reads a damaged stream as empty: the page would lose text silently.
-            raise ExtractionError(
-                f"page {number} cannot be fully decoded (a damaged compressed stream); "
-                "get an undamaged copy of the file",
-                path=source,
-            )
-        yield number, layout
+        yield number, layout, damaged_streams() > damaged_before
 
 
 def _page_count(document: Any) -> int | None:

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from cop_diff import __version__
 from cop_diff.errors import CopDiffError, InputError
+from cop_diff.extract import damaged_pages_error
 from cop_diff.model import Candidate, ComparisonRecord, Notification, Release
 from cop_diff.output import TEMPORARY, write_atomic
 from cop_diff.pipeline import Settings, compare_files, outline_file
@@ -263,8 +264,13 @@ def _store(settings: WatchSettings, stored: str, data: bytes) -> str | None:
     path = settings.out / stored
     path.parent.mkdir(exist_ok=True)
     write_atomic(path, data)
+    # Damaged pages are looked for here, whatever --keep-going says: read on, they would
+    # be compared as if the draft lacked their text.
+    reading = replace(settings.compare, extract=replace(settings.compare.extract, keep_going=True))
     try:
-        outline = outline_file(path, settings.compare)
+        outline = outline_file(path, reading)
+        if outline.document.damaged_pages:
+            raise damaged_pages_error(str(path), outline.document.damaged_pages, rest=False)
     except CopDiffError as error:
         _unstore(path)
         return str(error).removeprefix(f"{path}: ")
