@@ -10,6 +10,8 @@ its lines, ``Rect`` is a lone filled rectangle at a fixed place. Units are point
 from __future__ import annotations
 
 import os
+import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -212,3 +214,16 @@ def one_page_pdf(stream: bytes) -> bytes:
     size = len(objects) + 1
     pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, table)
     return bytes(pdf)
+
+
+def damaged_copy(pdf: Path, folder: Path) -> Path:
+    """``pdf`` (printed by fpdf2) with 300 random bytes inside the third compressed stream,
+    one page's content: pdfminer would read that page as empty."""
+    data = bytearray(pdf.read_bytes())
+    starts = [match.end() for match in re.finditer(rb"stream\r?\n", data)]
+    noise = random.Random(7)
+    for at in range(starts[2] + 50, starts[2] + 350):
+        data[at] = noise.randrange(256)
+    damaged = folder / "damaged.pdf"
+    damaged.write_bytes(bytes(data))
+    return damaged

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import json
 import logging
-import random
 import re
 import shutil
-import subprocess
 import zlib
 from pathlib import Path
 
@@ -21,8 +19,8 @@ from markdown_it import MarkdownIt
 from cop_diff.cli import main
 from cop_diff.extract import ExtractSettings
 from cop_diff.pipeline import Settings
-from tests.pdf_factory import one_page_pdf
-from tests.report_support import artifact, chromium, libreoffice, require
+from tests.pdf_factory import damaged_copy, one_page_pdf
+from tests.report_support import artifact, chromium, office_pdf
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "drafts"
@@ -40,14 +38,7 @@ def invoke(*args: str) -> Result:
 def damaged(tmp_path: Path) -> Path:
     """The third sample draft with 300 random bytes inside one page's compressed content:
     pdfminer would read that page as empty."""
-    data = bytearray((SAMPLES / "sample-v3.pdf").read_bytes())
-    starts = [match.end() for match in re.finditer(rb"stream\r?\n", data)]
-    noise = random.Random(7)
-    for at in range(starts[2] + 50, starts[2] + 350):
-        data[at] = noise.randrange(256)
-    path = tmp_path / "damaged.pdf"
-    path.write_bytes(bytes(data))
-    return path
+    return damaged_copy(SAMPLES / "sample-v3.pdf", tmp_path)
 
 
 def test_without_keep_going_the_damage_is_an_error_that_suggests_it(damaged: Path) -> None:
@@ -78,7 +69,7 @@ def test_keep_going_warns_on_stderr_and_in_every_report(damaged: Path, tmp_path:
     assert page in _as_plain(markdown).replace("\\", "")
     assert page in _html_as_seen(outputs["html"])
     # LibreOffice wraps the long line where it likes: compared without the spaces.
-    assert re.sub(r"\s", "", page) in re.sub(r"\s", "", _docx_as_seen(outputs["docx"], tmp_path))
+    assert re.sub(r"\s", "", page) in re.sub(r"\s", "", _docx_as_seen(outputs["docx"]))
 
 
 def test_keep_going_is_remembered_by_nothing(damaged: Path) -> None:
@@ -157,22 +148,8 @@ def _html_as_seen(report: Path) -> str:
         return " ".join(str(notice.inner_text()).split())
 
 
-def _docx_as_seen(docx: Path, folder: Path) -> str:
+def _docx_as_seen(docx: Path) -> str:
     """The text of the Word report's first page, as LibreOffice lays it out."""
-    office = libreoffice()
-    require(office is not None, "libreoffice not found: apt-get install libreoffice-writer")
-    assert office is not None
-    profile = (folder / "profile").as_uri()
-    command = [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-    completed = subprocess.run(
-        [*command, "--outdir", str(folder), str(docx)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    pdf = folder / f"{docx.stem}.pdf"
-    assert completed.returncode == 0 and pdf.is_file(), completed.stderr
     from pdfminer.high_level import extract_text
 
-    return extract_text(str(pdf), page_numbers=[0])
+    return extract_text(str(office_pdf(docx)), page_numbers=[0])

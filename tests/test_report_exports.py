@@ -7,7 +7,6 @@ import csv
 import dataclasses
 import io
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -24,8 +23,7 @@ from cop_diff.pipeline import compare_files
 from tests.report_support import (
     artifact,
     controlled_comparison,
-    libreoffice,
-    require,
+    office_pdf,
     write_hostile_drafts,
 )
 
@@ -233,22 +231,8 @@ def test_docx_of_a_hostile_draft_is_well_formed(tmp_path: Path) -> None:
 
 
 def test_docx_opens_in_libreoffice(tmp_path: Path) -> None:
-    office = libreoffice()
-    require(office is not None, "libreoffice not found: apt-get install libreoffice-writer")
-    assert office is not None
     source = tmp_path / "sample.docx"
     source.write_bytes(render_docx(controlled_comparison()))
-    profile = (tmp_path / "profile").as_uri()  # a private profile: no clash with another run
-    command = [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
-    completed = subprocess.run(
-        [*command, "--outdir", str(tmp_path), str(source)],
-        capture_output=True,
-        text=True,
-        timeout=180,
-        check=False,
-    )
-    pdf = tmp_path / "sample.pdf"
-    assert completed.returncode == 0 and pdf.is_file(), completed.stderr
-    data = pdf.read_bytes()
+    data = office_pdf(source).read_bytes()
     assert data.startswith(b"%PDF") and re.search(rb"/Type\s*/Page\b", data)
     artifact("sample-redline-docx.pdf").write_bytes(data)

@@ -23,6 +23,7 @@ from fpdf import FPDF
 from cop_diff.cli import main
 from cop_diff.errors import CopDiffError
 from cop_diff.extract import extract
+from tests.pdf_factory import damaged_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_V2 = ROOT / "drafts" / "sample-v2.pdf"
@@ -502,14 +503,7 @@ def test_several_outputs_are_written_all_or_none(tmp_path: Path) -> None:
 def test_a_page_with_a_damaged_stream_is_an_error_naming_the_page(tmp_path: Path) -> None:
     """Random bytes inside one page's compressed content: pdfminer would read that page as
     empty and the draft as shorter; cop-diff says which page cannot be decoded (exit 2)."""
-    data = bytearray(SAMPLE_V2.read_bytes())
-    # The content streams of fpdf2's pages, in page order.
-    starts = [match.end() for match in re.finditer(rb"stream\r?\n", data)]
-    noise = random.Random(7)
-    for at in range(starts[2] + 50, starts[2] + 350):
-        data[at] = noise.randrange(256)
-    damaged = tmp_path / "damaged.pdf"
-    damaged.write_bytes(bytes(data))
+    damaged = damaged_copy(SAMPLE_V2, tmp_path)
     result = invoke("compare", str(SAMPLE_V2), str(damaged))
     assert_one_line_error(result, "cannot be fully decoded", str(damaged))
     assert re.search(r"page \d+ cannot", result.stderr)
