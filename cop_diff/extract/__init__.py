@@ -24,9 +24,9 @@ drafts have 36 to 76; 3,040 pages took nearly 5 minutes and 1.25 GB to read."""
 
 DEFAULT_MAX_INPUT_MB = 10
 """Files larger than this are refused unless ``--max-input-mb`` says otherwise: the real
-drafts are 0.3 to 0.9 MB. HTML takes the most memory to read (up to 37 bytes for each
-byte of tag soup, in lxml's tree), and ``compare`` reads both drafts at once: two files
-of 10 MB stay well under 1 GB together."""
+drafts are 0.3 to 0.9 MB. HTML takes the most memory to read (about 35 bytes for each
+byte of tag soup, in lxml's tree), and ``compare`` reads both drafts at once, in two
+processes: two files of tag soup just under 10 MB took 0.83 GB together."""
 
 DEFAULT_MAX_PROVISIONS = 5000
 """Provisions beyond which a draft is refused unless ``--max-provisions`` says otherwise:
@@ -148,7 +148,7 @@ def damage_warning(document: Document) -> str | None:
 
 
 def _pages(pages: tuple[int, ...]) -> str:
-    """ "page 3", "pages 3 and 7", "pages 3, 7 and 9"."""
+    """Pages as a message names them: page 3; pages 3 and 7; pages 3, 7 and 9."""
     if len(pages) == 1:
         return f"page {pages[0]}"
     return f"pages {', '.join(map(str, pages[:-1]))} and {pages[-1]}"
