@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 from cop_diff.assignment import best_pairing
 from cop_diff.model import Alignment, Outline, Provision, Relation
-from cop_diff.tfidf import TfIdf, cosine
+from cop_diff.tfidf import BLOCK_CELLS, TfIdf, cosine, dense_product
 from cop_diff.words import tokens
 
 UNUSUAL_KIND_FACTOR = 0.8
@@ -164,50 +164,55 @@ def _pair_scores(
     rows: list[int],
     cols: list[int],
     group: str,
-    own: NDArray[np.float64],
-    subtree: NDArray[np.float64] | None,
     parents: dict[int, int],
     usual: dict[str, str],
     settings: AlignSettings,
 ) -> NDArray[np.float64]:
     """Score every (old row, new col) pair of one group, as whole matrices.
 
-    ``own`` and ``subtree`` are the text similarities of the group's pairs (rows x cols).
-
     ``usual`` maps each old kind to the kind it usually became (from an earlier pass);
     a pair of those kinds is "of one kind" even when the names differ.
+
+    The weighted terms are made one at a time and added up in place, in the order of the
+    formulas' sums: a group of 5,000 provisions has 25 million pairs, 200 MB a matrix.
     """
     if not rows or not cols:
         return np.zeros((len(rows), len(cols)))
     before = [old.provisions[r] for r in rows]
     after = [new.provisions[c] for c in cols]
-    position = 1.0 - np.abs(old.position[rows][:, None] - new.position[cols][None, :])
     codes: dict[str, int] = {}
     old_kinds = np.array([codes.setdefault(p.kind, len(codes)) for p in before])
     new_kinds = np.array([codes.setdefault(p.kind, len(codes)) for p in after])
     overview_code = codes.setdefault("overview", len(codes))
+    own = _similarities(old.own, new.own, rows, cols)
     if group == "container":
-        headings = _jaccard_matrix(
-            [old.heading_tokens[r] for r in rows], [new.heading_tokens[c] for c in cols]
+        # 0.40 subtree + 0.25 own + 0.20 headings + 0.10 labels + 0.05 position
+        scores = _scaled(_similarities(old.subtree, new.subtree, rows, cols), 0.40)
+        scores += _scaled(own, 0.25)
+        del own
+        scores += _scaled(
+            _jaccard_matrix(
+                [old.heading_tokens[r] for r in rows], [new.heading_tokens[c] for c in cols]
+            ),
+            0.20,
         )
-        scores = (
-            0.40 * (subtree if subtree is not None else own)
-            + 0.25 * own
-            + 0.20 * headings
-            + 0.10 * _label_matrix(before, after)
-            + 0.05 * position
-        )
+        scores += _scaled(_label_matrix(before, after), 0.10)
+        scores += _scaled(_position(old, new, rows, cols), 0.05)
         # An overview's copy is never the provision itself.
         overview = (old_kinds == overview_code)[:, None] != (new_kinds == overview_code)[None, :]
         became = np.array([codes.setdefault(usual.get(p.kind, p.kind), len(codes)) for p in before])
         unusual = became[:, None] != new_kinds[None, :]
-        scores = np.where(overview, 0.0, np.where(unusual, scores * UNUSUAL_KIND_FACTOR, scores))
+        np.multiply(scores, UNUSUAL_KIND_FACTOR, out=scores, where=unusual)
+        np.copyto(scores, 0.0, where=overview)
     elif group == "box":
-        scores = 0.85 * own + 0.15 * position
-        scores = np.where(old_kinds[:, None] != new_kinds[None, :], scores * 0.7, scores)
+        scores = _scaled(own, 0.85)  # 0.85 own + 0.15 position
+        scores += _scaled(_position(old, new, rows, cols), 0.15)
+        np.multiply(scores, 0.7, out=scores, where=old_kinds[:, None] != new_kinds[None, :])
     else:
-        scores = 0.88 * own + 0.06 * _label_matrix(before, after) + 0.06 * position
-        scores = np.where(old_kinds[:, None] != new_kinds[None, :], scores * 0.9, scores)
+        scores = _scaled(own, 0.88)  # 0.88 own + 0.06 labels + 0.06 position
+        scores += _scaled(_label_matrix(before, after), 0.06)
+        scores += _scaled(_position(old, new, rows, cols), 0.06)
+        np.multiply(scores, 0.9, out=scores, where=old_kinds[:, None] != new_kinds[None, :])
     # Children of paired parents: parts and sections group loosely, so a shared numbered
     # parent says more.
     old_parents = [old.index.get(p.parent or "") for p in before]
@@ -223,8 +228,22 @@ def _pair_scores(
         ]
     )
     new_parents = np.array([new.index.get(p.parent or "", -3) for p in after])
-    scores = scores + (counterpart[:, None] == new_parents[None, :]) * bonus[:, None]
-    return np.asarray(np.minimum(scores, 1.0), dtype=np.float64)
+    shared_parent = counterpart[:, None] == new_parents[None, :]
+    np.add(scores, np.broadcast_to(bonus[:, None], scores.shape), out=scores, where=shared_parent)
+    return np.minimum(scores, 1.0, out=scores)
+
+
+def _scaled(matrix: NDArray[np.float64], weight: float) -> NDArray[np.float64]:
+    """``weight * matrix``, in the matrix's own memory (it is not used again)."""
+    matrix *= weight
+    return matrix
+
+
+def _position(old: _Side, new: _Side, rows: list[int], cols: list[int]) -> NDArray[np.float64]:
+    """How near two provisions stand in their drafts: 1 - |difference of positions|."""
+    distance = old.position[rows][:, None] - new.position[cols][None, :]
+    np.abs(distance, out=distance)
+    return np.subtract(1.0, distance, out=distance)
 
 
 def _jaccard_matrix(left: list[frozenset[str]], right: list[frozenset[str]]) -> NDArray[np.float64]:
@@ -239,13 +258,18 @@ def _jaccard_matrix(left: list[frozenset[str]], right: list[frozenset[str]]) -> 
         data = np.ones(len(rows))
         return csr_matrix((data, (rows, columns)), shape=(len(sets), len(vocabulary)))
 
-    shared = np.asarray((binary(left) @ binary(right).T).todense(), dtype=np.float64)
+    # The counts of shared words, turned into ratios in place, a block of rows at a time;
+    # where the union is empty, so is what they share: 0.
+    ratio = dense_product(binary(left), binary(right))
     sizes_left = np.array([len(s) for s in left], dtype=np.float64)[:, None]
     sizes_right = np.array([len(s) for s in right], dtype=np.float64)[None, :]
-    union = sizes_left + sizes_right - shared
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = np.where(union > 0, shared / union, 0.0)
-    return np.where((sizes_left > 0) & (sizes_right > 0), ratio, 0.0)
+    step = max(1, BLOCK_CELLS // max(1, len(right)))
+    for start in range(0, len(left), step):
+        shared = ratio[start : start + step]
+        union = sizes_left[start : start + step] + sizes_right
+        union -= shared
+        np.divide(shared, union, out=shared, where=union > 0)
+    return ratio
 
 
 def _label_matrix(before: list[Provision], after: list[Provision]) -> NDArray[np.float64]:
@@ -297,30 +321,16 @@ def _score_group(
         "box": settings.box_threshold,
         "leaf": settings.leaf_threshold,
     }[group]
-    matrix = _pair_scores(
-        old,
-        new,
-        rows,
-        cols,
-        group,
-        *_similarities(old, new, rows, cols, group),
-        parents,
-        usual,
-        settings,
-    )
+    matrix = _pair_scores(old, new, rows, cols, group, parents, usual, settings)
     return _GroupScores(group, rows, cols, matrix, threshold)
 
 
 def _similarities(
-    old: _Side, new: _Side, rows: list[int], cols: list[int], group: str
-) -> tuple[NDArray[np.float64], NDArray[np.float64] | None]:
-    """Text similarity (own text, and whole subtree for containers) of a group's pairs
-    only: comparing a list item with a commitment is wasted work at scale."""
-    if not rows or not cols:
-        return np.zeros((len(rows), len(cols))), None
-    own = cosine(old.own[rows], new.own[cols])
-    subtree = cosine(old.subtree[rows], new.subtree[cols]) if group == "container" else None
-    return own, subtree
+    old: csr_matrix, new: csr_matrix, rows: list[int], cols: list[int]
+) -> NDArray[np.float64]:
+    """Text similarity of a group's pairs only: comparing a list item with a commitment
+    is wasted work at scale."""
+    return cosine(old[rows], new[cols])
 
 
 def _pairs(
@@ -617,6 +627,7 @@ def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tup
     pairs: dict[int, tuple[int, float]] = {}
     groups: dict[str, _GroupScores] = {}
     for _ in range(2):
+        groups.pop("container", None)  # the first pass's scores: not kept beside the second's
         groups["container"] = _score_group(a, b, "container", parents, usual, settings)
         pairs = _pairs(groups["container"], a, b, vectoriser, settings)
         parents = {r: c for r, (c, _) in pairs.items()}

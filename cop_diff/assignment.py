@@ -7,6 +7,8 @@ Solved with ``lap`` (Jonker-Volgenant, C++, numpy only): scipy's
 
 from __future__ import annotations
 
+from typing import Any
+
 import lap
 import numpy as np
 from numpy.typing import NDArray
@@ -15,7 +17,7 @@ TIE_BREAK = 1e-9
 """Far below any difference of scores that matters, for pairings that score the same."""
 
 
-def best_pairing(scores: NDArray[np.float64]) -> list[tuple[int, int]]:
+def best_pairing(scores: NDArray[np.floating[Any]]) -> list[tuple[int, int]]:
     """(row, column) pairs, each row and column at most once, with the largest total
     score; a rectangular matrix leaves the surplus rows (or columns) unpaired."""
     if scores.size == 0:
@@ -25,7 +27,11 @@ def best_pairing(scores: NDArray[np.float64]) -> list[tuple[int, int]]:
     # of a draft compared with itself pair with themselves, not with each other.
     where_row = np.arange(rows)[:, None] / rows
     where_column = np.arange(columns)[None, :] / columns
-    cost = TIE_BREAK * np.abs(where_row - where_column) - scores
+    # TIE_BREAK * |where_row - where_column| - scores, in place: one matrix, not three.
+    cost = where_row - where_column
+    np.abs(cost, out=cost)
+    cost *= TIE_BREAK
+    cost -= scores
     # lapjv minimises a cost; a square matrix is solved as it is, a rectangular one padded.
     _, paired, _ = lap.lapjv(
         np.ascontiguousarray(cost, dtype=np.float64), extend_cost=rows != columns

@@ -27,10 +27,10 @@ from typing import Any
 from cop_diff import __version__
 from cop_diff.model import Block, Document, Dropped, Line
 
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 """Bump when any extractor's output changes: old entries are then never read again."""
 
-SCHEMA = "cop-diff/extracted/1"
+SCHEMA = "cop-diff/extracted/2"
 
 MAX_FOLDER_BYTES = 256 * 1024 * 1024
 """A cache folder (extractions; analyses) holding more than this is trimmed, least
@@ -91,6 +91,7 @@ def document_to_json(document: Document) -> str:
             "date": document.date,
             "blocks": [_block_to_dict(block) for block in document.blocks],
             "dropped": [[d.text, d.reason, d.page] for d in document.dropped],
+            "damaged_pages": list(document.damaged_pages),
         },
         ensure_ascii=False,
         separators=(",", ":"),
@@ -129,6 +130,7 @@ def document_from_json(text: str) -> Document:
         dropped=dropped,
         title=raw["title"],
         date=raw["date"],
+        damaged_pages=tuple(int(page) for page in raw["damaged_pages"]),
     )
 
 
@@ -217,17 +219,19 @@ def extract_cached(
     *,
     enabled: bool = True,
     variant: str = "",
+    max_bytes: int | None = None,
 ) -> Document:
     """``extractor(path)``, or its cached result for the same bytes.
 
     The file is read and checked first (so a missing or empty file gets the usual error);
     the cached document names ``path`` as its source, wherever the same bytes were seen.
+    A file larger than ``max_bytes`` is refused before it is read whole (``read_input``).
     """
     if not enabled:
         return extractor(path)
     from cop_diff.extract import read_input, sniff_format
 
-    data = read_input(path)
+    data = read_input(path, max_bytes)
     key = cache_key(data, sniff_format(path, data[:4096]), variant)
     cached = load(key)
     if cached is not None:
@@ -237,12 +241,12 @@ def extract_cached(
     return document
 
 
-def is_cached(path: Path, variant: str = "") -> bool:
+def is_cached(path: Path, variant: str = "", *, max_bytes: int | None = None) -> bool:
     """Whether an entry exists for ``path``'s bytes (without checking that it parses)."""
     from cop_diff.extract import read_input, sniff_format
 
     try:
-        data = read_input(path)
+        data = read_input(path, max_bytes)
         key = cache_key(data, sniff_format(path, data[:4096]), variant)
     except Exception:
         return False

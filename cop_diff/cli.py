@@ -21,6 +21,9 @@ if TYPE_CHECKING:
     from cop_diff.extract import ExtractSettings
 from cop_diff.model import Leaning, Selection
 
+if TYPE_CHECKING:
+    from cop_diff.extract import ExtractSettings
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -128,22 +131,57 @@ def reading_options(command: F) -> F:
             help="What reads a PDF: pdfium (fast, in C) or pdfminer (pdfminer.six, the "
             "reference; five times slower).",
         ),
+        click.option(
+            "--max-input-mb",
+            type=click.IntRange(min=1),
+            help="Refuse a draft file larger than this many MB; default 10.",
+        ),
+        click.option(
+            "--max-provisions",
+            type=click.IntRange(min=1),
+            help="Refuse a draft with more provisions than this, or more than twice as many "
+            "sentences; default 5000.",
+        ),
     )
     for option in reversed(options):
         command = option(command)
     return command
 
 
+def keep_going_option(command: F) -> F:
+    """``--keep-going``, for the commands that read drafts for a person (not ``watch``)."""
+    return click.option(
+        "--keep-going",
+        is_flag=True,
+        help="Read a PDF whose pages cannot all be fully decoded (a damaged compressed "
+        "stream) instead of stopping; every output then warns which pages may lack text.",
+    )(command)
+
+
 def extract_settings(
-    password: str | None, max_pages: int | None, pdf_engine: str
+    password: str | None,
+    max_pages: int | None,
+    pdf_engine: str,
+    max_input_mb: int | None,
+    max_provisions: int | None,
+    keep_going: bool = False,
 ) -> ExtractSettings:
-    """The ``ExtractSettings`` of the reading options."""
-    from cop_diff.extract import DEFAULT_MAX_PAGES, ExtractSettings
+    """The reading options as given, the defaults for those that were not."""
+    from cop_diff.extract import (
+        DEFAULT_MAX_INPUT_MB,
+        DEFAULT_MAX_PAGES,
+        DEFAULT_MAX_PROVISIONS,
+        ExtractSettings,
+    )
+    from cop_diff.extract.inflation import MIB
 
     return ExtractSettings(
         pdf_engine=cast(PdfEngineName, pdf_engine),  # click has checked it is one
         password=password,
         max_pages=max_pages or DEFAULT_MAX_PAGES,
+        max_bytes=(max_input_mb or DEFAULT_MAX_INPUT_MB) * MIB,
+        max_provisions=max_provisions or DEFAULT_MAX_PROVISIONS,
+        keep_going=keep_going,
     )
 
 
@@ -158,6 +196,7 @@ def extract_settings(
     help='text: an indented tree; json: {"provisions": [...]}; html: a browsable page.',
 )
 @reading_options
+@keep_going_option
 @speed_options
 @reports_errors
 def outline(
@@ -167,6 +206,9 @@ def outline(
     password: str | None,
     max_pages: int | None,
     pdf_engine: str,
+    max_input_mb: int | None,
+    max_provisions: int | None,
+    keep_going: bool,
     no_cache: bool,
     quiet: bool,
 ) -> None:
@@ -177,19 +219,23 @@ def outline(
         cop-diff outline drafts/sample-v2.pdf
         cop-diff outline drafts/sample-v3.pdf --format json > outline.json
     """
-    from cop_diff.outline import render_outline
+    from cop_diff.outline import outline_warnings, render_outline
     from cop_diff.pipeline import Settings, extract_documents, segment_document
     from cop_diff.profiles import load_profiles, load_vocabulary
     from cop_diff.segment import SegmentSettings
 
     settings = Settings(
-        extract=extract_settings(password, max_pages, pdf_engine),
+        extract=extract_settings(
+            password, max_pages, pdf_engine, max_input_mb, max_provisions, keep_going
+        ),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         cache=not no_cache,
     )
     with extraction_progress(1, quiet) as progress:
         (document,) = extract_documents([draft], settings, progress)
     result = segment_document(draft, document, settings)
+    for warning in outline_warnings(result):
+        click.echo(f"cop-diff: warning: {printable(warning)}", err=True)
     click.echo(render_outline(result, output_format), nl=False)
 
 
@@ -264,6 +310,7 @@ FORMATS_BY_SUFFIX = {
     "with `replace = true`. May be repeated.",
 )
 @reading_options
+@keep_going_option
 @speed_options
 @click.option("--timings", is_flag=True, help="Print the seconds spent in each stage to stderr.")
 @reports_errors
@@ -281,6 +328,9 @@ def compare(
     password: str | None,
     max_pages: int | None,
     pdf_engine: str,
+    max_input_mb: int | None,
+    max_provisions: int | None,
+    keep_going: bool,
     no_cache: bool,
     quiet: bool,
     timings: bool,
@@ -313,7 +363,9 @@ def compare(
         everything=everything,
     )
     settings = Settings(
-        extract=extract_settings(password, max_pages, pdf_engine),
+        extract=extract_settings(
+            password, max_pages, pdf_engine, max_input_mb, max_provisions, keep_going
+        ),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         lexicon=load_lexicon(lexicon_files),
         cache=not no_cache,
@@ -407,6 +459,8 @@ def history(
     password: str | None,
     max_pages: int | None,
     pdf_engine: str,
+    max_input_mb: int | None,
+    max_provisions: int | None,
     no_cache: bool,
     quiet: bool,
     timings: bool,
@@ -441,7 +495,7 @@ def history(
         if output.suffix.lower() in FORMATS_BY_SUFFIX.keys() - HISTORY_FORMATS_BY_SUFFIX.keys():
             raise OutputError("history is written as .html, .json, .md or .txt", path=str(output))
     settings = Settings(
-        extract=extract_settings(password, max_pages, pdf_engine),
+        extract=extract_settings(password, max_pages, pdf_engine, max_input_mb, max_provisions),
         segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         lexicon=load_lexicon(lexicon_files),
         cache=not no_cache,
@@ -606,6 +660,8 @@ def watch(
     password: str | None,
     max_pages: int | None,
     pdf_engine: str,
+    max_input_mb: int | None,
+    max_provisions: int | None,
     forget_notifications: bool,
     quiet: bool,
 ) -> None:
@@ -657,7 +713,7 @@ def watch(
         base_url=base_url,
         forget_notifications=forget_notifications,
         compare=Settings(
-            extract=extract_settings(password, max_pages, pdf_engine),
+            extract=extract_settings(password, max_pages, pdf_engine, max_input_mb, max_provisions),
             segment=SegmentSettings(load_profiles(profile_files), load_vocabulary()),
         ),
     )

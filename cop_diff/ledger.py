@@ -21,11 +21,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 import numpy as np
+from numpy.typing import NDArray
 
 from cop_diff.lexical import MEMO, gives_examples, modals, phrases
 from cop_diff.lexicon import Lexicon
 from cop_diff.model import Condition, Duty, DutyMatch, Outline, Provision, Quantity, QuantityRole
 from cop_diff.sentences import SentenceIndex, split_sentences
+from cop_diff.tfidf import BLOCK_CELLS
 from cop_diff.words import stems
 
 MATCH_SIMILARITY = 0.25
@@ -313,46 +315,78 @@ def match_duties(
     """Each duty with its likeliest counterpart in the other draft, both ways round."""
     if not old or not new:
         return ()
-    similarity = index.similarity[np.ix_([d.sentence for d in old], [d.sentence for d in new])]
     codes: dict[str, int] = {}
 
     def code(provision: str | None, missing: int) -> int:
         return missing if provision is None else codes.setdefault(provision, len(codes))
 
     # A provision and its parent, on each side; the old ones carried over by the alignment.
-    old_here = np.array([code(counterparts.get(d.provision), -1) for d in old])
-    old_up = np.array([code(counterparts.get(old_parent.get(d.provision) or ""), -1) for d in old])
-    new_here = np.array([code(d.provision, -2) for d in new])
-    new_up = np.array([code(new_parent.get(d.provision), -2) for d in new])
-    aligned = np.zeros_like(similarity, dtype=bool)
-    for mine in (old_here, old_up):
-        for theirs in (new_here, new_up):
-            aligned |= mine[:, None] == theirs[None, :]
-    score = similarity + ALIGNED_BONUS * aligned
-    best_new = np.argmax(score, axis=1)
-    best_old = np.argmax(score, axis=0)
+    old_places = (
+        np.array([code(counterparts.get(d.provision), -1) for d in old]),
+        np.array([code(counterparts.get(old_parent.get(d.provision) or ""), -1) for d in old]),
+    )
+    new_places = (
+        np.array([code(d.provision, -2) for d in new]),
+        np.array([code(new_parent.get(d.provision), -2) for d in new]),
+    )
+    old_sentences = [d.sentence for d in old]
+    new_sentences = [d.sentence for d in new]
+
+    def scores(rows: slice) -> NDArray[np.float64]:
+        """The scores of some old duties with every new one: their similarity, and a bonus
+        where their provisions (or parents) are aligned."""
+        similarity = index.similarity[np.ix_(old_sentences[rows], new_sentences)]
+        aligned = np.zeros_like(similarity, dtype=bool)
+        for mine in old_places:
+            for theirs in new_places:
+                aligned |= mine[rows, None] == theirs[None, :]
+        return similarity + ALIGNED_BONUS * aligned
+
+    def pair(r: int, c: int) -> tuple[np.float32, bool, float]:
+        """Similarity, aligned or not, and score of one pair, as ``scores`` has them."""
+        similarity = index.similarity[old_sentences[r], new_sentences[c]]
+        aligned = any(mine[r] == theirs[c] for mine in old_places for theirs in new_places)
+        return similarity, aligned, float(similarity) + ALIGNED_BONUS * aligned
+
+    # Each old duty's best new one, and each new duty's best old one (the first of equals,
+    # as argmax), in blocks of old duties: all of them at once could be gigabytes.
+    best_new = np.zeros(len(old), dtype=np.intp)
+    best_old = np.zeros(len(new), dtype=np.intp)
+    best_old_score = np.full(len(new), -np.inf)
+    step = max(1, BLOCK_CELLS // len(new))
+    everyone = np.arange(len(new))
+    for start in range(0, len(old), step):
+        rows = slice(start, start + step)
+        block = scores(rows)
+        best_new[rows] = np.argmax(block, axis=1)
+        top = np.argmax(block, axis=0)
+        better = block[top, everyone] > best_old_score
+        best_old[better] = top[better] + start
+        best_old_score[better] = block[top, everyone][better]
     pairs = {(r, int(c)) for r, c in enumerate(best_new)}
     pairs |= {(int(r), c) for c, r in enumerate(best_old)}
+
     words = [set(stems(d.action, index.lexicon.stemmer)) for d in old]
     new_words = [set(stems(d.action, index.lexicon.stemmer)) for d in new]
     matches = []
     for r, c in sorted(pairs):
-        if similarity[r, c] < MATCH_SIMILARITY:
+        similarity, aligned, score = pair(r, c)
+        if similarity < MATCH_SIMILARITY:
             continue
         # The duty each one continues better, if not this one: what it holds only
         # because it continues that duty does not keep this one.
-        old_claimant = int(best_old[c]) if score[best_old[c], c] > score[r, c] else None
-        new_claimant = int(best_new[r]) if score[r, best_new[r]] > score[r, c] else None
+        old_claimant = int(best_old[c]) if best_old_score[c] > score else None
+        new_claimant = int(best_new[r]) if pair(r, int(best_new[r]))[2] > score else None
         matches.append(
             DutyMatch(
                 old=r,
                 new=c,
-                similarity=float(similarity[r, c]),
+                similarity=float(similarity),
                 kept=_carried(words[r], new_words[c], _words_of(words, old_claimant), index.idf),
                 gained=_carried(
                     new_words[c], words[r], _words_of(new_words, new_claimant), index.idf
                 ),
-                aligned=bool(aligned[r, c]),
+                aligned=aligned,
             )
         )
     return tuple(matches)

@@ -103,6 +103,9 @@ class Document:
     date: str | None = None
     """The date the file gives itself, ISO ("2024-11-14", or "2024-11"), or ``None``:
     a PDF's creation date, an HTML page's ``date`` meta tag, front matter's ``date:``."""
+    damaged_pages: tuple[int, ...] = ()
+    """PDF pages that could not be fully decoded (a damaged compressed stream): read as far
+    as they go, they may lack text. A draft with any is refused unless ``--keep-going``."""
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import json
 from dataclasses import asdict
 from typing import Any
 
+from cop_diff.extract import damage_warning
 from cop_diff.labels import file_name
 from cop_diff.model import Document, Outline, Provision
 from cop_diff.templating import environment
@@ -17,6 +18,12 @@ PROVISION_FIELDS = ("id", "label", "kind", "number", "heading", "parent", "bindi
 def provision_record(provision: Provision) -> dict[str, Any]:
     data = asdict(provision)
     return {key: data[key] for key in PROVISION_FIELDS}
+
+
+def outline_warnings(outline: Outline) -> list[str]:
+    """What the reader of an outline must know: pages read despite damage (``--keep-going``)."""
+    warning = damage_warning(outline.document)
+    return [warning] if warning else []
 
 
 def document_record(document: Document) -> dict[str, Any]:
@@ -36,6 +43,7 @@ def outline_json(outline: Outline) -> str:
     payload = document_record(outline.document) | {
         "profile": outline.profile,
         "provisions": [provision_record(p) for p in outline.provisions],
+        "warnings": outline_warnings(outline),
     }
     return json.dumps(payload, ensure_ascii=False, indent=2) + "\n"
 
@@ -49,4 +57,4 @@ def render_outline(outline: Outline, output_format: str) -> str:
     if output_format == "json":
         return outline_json(outline)
     template = environment().get_template(f"outline.{'html' if output_format == 'html' else 'txt'}")
-    return template.render(outline=outline, snippet=_snippet)
+    return template.render(outline=outline, snippet=_snippet, warnings=outline_warnings(outline))

@@ -12,14 +12,16 @@ from cop_diff import analysis_cache
 from cop_diff import cache as extraction_cache
 from cop_diff.align import AlignSettings, align
 from cop_diff.diff import word_diff
-from cop_diff.errors import about
+from cop_diff.errors import LimitError, about
 from cop_diff.extract import (
+    SENTENCES_PER_PROVISION,
     ExtractSettings,
     PageRange,
     assemble_ranges,
     extract,
     page_ranges,
     read_page_range,
+    refuse_damaged,
 )
 from cop_diff.extract.pdfengine import engine_version
 from cop_diff.lexicon import Lexicon, load_lexicon
@@ -28,6 +30,7 @@ from cop_diff.rank import rank_findings
 from cop_diff.rules import run_rules
 from cop_diff.rules.base import RuleContext
 from cop_diff.segment import SegmentSettings, default_settings, segment
+from cop_diff.sentences import split_sentences
 from cop_diff.timing import stage
 
 DIFFED_RELATIONS = frozenset({"changed", "moved"})
@@ -57,8 +60,33 @@ def outline_file(path: Path, settings: Settings) -> Outline:
 
 
 def segment_document(path: Path, document: Document, settings: Settings) -> Outline:
+    """The draft's provisions; a ``LimitError`` for more than ``--max-provisions`` allows."""
     with about(path):  # a hostile draft nested too deeply is the draft's fault
-        return segment(document, settings.segment)
+        outline = segment(document, settings.segment)
+    refuse_oversized(outline, settings.extract.max_provisions, str(path))
+    return outline
+
+
+def refuse_oversized(outline: Outline, max_provisions: int | None, source: str) -> None:
+    """Too many provisions, or sentences, to compare in bounded time and memory."""
+    if max_provisions is None:
+        return
+    provisions = len(outline.provisions)
+    if provisions > max_provisions:
+        raise LimitError(
+            f"{provisions:,} provisions, more than --max-provisions {max_provisions}; raise "
+            "the limit if it is the right file",
+            path=source,
+        )
+    allowed = max_provisions * SENTENCES_PER_PROVISION
+    sentences = sum(len(split_sentences(p.text)) for p in outline.provisions)
+    if sentences > allowed:
+        raise LimitError(
+            f"{sentences:,} sentences, more than --max-provisions {max_provisions} allows "
+            f"({SENTENCES_PER_PROVISION} a provision: {allowed:,}); raise the limit if it is "
+            "the right file",
+            path=source,
+        )
 
 
 def cache_variant(options: ExtractSettings) -> str:
@@ -70,9 +98,10 @@ def cache_variant(options: ExtractSettings) -> str:
 def extract_document(path: Path, settings: Settings) -> Document:
     """``extract``, through the extraction cache unless ``settings.cache`` is off.
 
-    A draft opened with a password is never cached: its text stays off the disk.
+    A draft opened with a password is never cached: its text stays off the disk. One
+    with damaged pages is refused unless ``--keep-going`` (``refuse_damaged``).
     """
-    return _extract_one(path, settings.extract, settings.cache)
+    return refuse_damaged(_extract_one(path, settings.extract, settings.cache), settings.extract)
 
 
 def _extract_one(path: Path, options: ExtractSettings, use_cache: bool) -> Document:
@@ -81,6 +110,7 @@ def _extract_one(path: Path, options: ExtractSettings, use_cache: bool) -> Docum
         partial(extract, settings=options),
         enabled=use_cache and not options.password,
         variant=cache_variant(options),
+        max_bytes=options.max_bytes,
     )
 
 
@@ -95,19 +125,24 @@ def extract_documents(
     that has one, as serial extraction would. Where processes cannot be started, serial.
     """
     variant = cache_variant(settings.extract)
-    cached = [p for p in paths if settings.caching and extraction_cache.is_cached(p, variant)]
+    max_bytes = settings.extract.max_bytes
+    cached = [
+        p
+        for p in paths
+        if settings.caching and extraction_cache.is_cached(p, variant, max_bytes=max_bytes)
+    ]
     uncached = [p for p in paths if p not in cached]
     if settings.workers > 1 and uncached:
         from cop_diff.extract import read_input, sniff_format
 
         for path in paths:  # the usual errors for a missing or mistyped file, in order
-            sniff_format(path, read_input(path)[:4096])
+            sniff_format(path, read_input(path, max_bytes)[:4096])
         # A long PDF is worth the processes even alone: it is read in page ranges.
         plans = {p: page_ranges(p, settings.extract, settings.workers * 2) for p in uncached}
         if len(uncached) > 1 or any(plans.values()):
             parallel = _extract_parallel(paths, settings, progress, plans)
             if parallel is not None:
-                return parallel
+                return [refuse_damaged(document, settings.extract) for document in parallel]
     documents = []
     for path in paths:
         documents.append(extract_document(path, settings))

@@ -14,6 +14,7 @@ from cop_diff import __version__
 from cop_diff.model import Comparison, Selection
 from cop_diff.redline import build_redline
 from cop_diff.report import report_json
+from cop_diff.sanity import comparison_warnings
 from cop_diff.templating import environment
 
 REPORT_FORMATS = ("text", "json", "html", "md", "csv", "docx")
@@ -87,6 +88,7 @@ def render_text(comparison: Comparison, selection: Selection | None = None) -> s
         selection=selection,
         everything=selection.everything,
         entry=text_entry,
+        warnings=comparison_warnings(comparison),
     )
 
 
@@ -134,4 +136,5 @@ def render_html(comparison: Comparison, *, keep_compiled: bool = False) -> str:
         script=Markup(script),
         style_hash=csp_hash(style),
         script_hash=csp_hash(script),
+        warnings=comparison_warnings(comparison),
     )

@@ -81,12 +81,14 @@ class SentenceIndex:
         drawing up" are one sentence whose force changed, which the modal rule reports."""
         return stems(self.lexicon.any_modal.sub(" ", text), self.lexicon.stemmer)
 
-    def _similarities(self, vectoriser: TfIdf) -> NDArray[np.float64]:
-        """TF-IDF cosine of every old sentence with every new one."""
+    def _similarities(self, vectoriser: TfIdf) -> NDArray[np.float32]:
+        """TF-IDF cosine of every old sentence with every new one, in single precision:
+        the largest matrix of a comparison (10,000 sentences a side: 400 MB so), whose
+        values end in confidences rounded to two decimals."""
         if not self.old or not self.new:
-            return np.zeros((len(self.old), len(self.new)))
+            return np.zeros((len(self.old), len(self.new)), dtype=np.float32)
         old_words, new_words = self.words[: len(self.old)], self.words[len(self.old) :]
-        return cosine(vectoriser.transform(old_words), vectoriser.transform(new_words))
+        return cosine(vectoriser.transform(old_words), vectoriser.transform(new_words), np.float32)
 
     def best(self, side: str, index: int, *, binding: bool) -> tuple[int, float] | None:
         """The most similar sentence of the other draft with the given binding force."""

@@ -17,6 +17,9 @@ detection are timed).
 (e) `cop-diff history` of the First, Second and Third Drafts against the two compares
 it is made of, cold and with its pairwise analyses cached.
 
+(f) peak memory of drafts just under the default limits (#16), of the largest process
+and of all of a run's processes together.
+
 Then: the HTML redline of the Second -> Third Draft, its size (budget 10 MB) and how
 long headless Chromium takes to open it from file:// until DOMContentLoaded (budget 2 s,
 median of several loads). Skipped, with the reason, where Chromium or Playwright is missing.
@@ -146,6 +149,48 @@ def peak_rss_mb(command: list[str], env: dict[str, str] | None = None) -> float:
     return int(completed.stdout.strip()) / 1024
 
 
+def tree_peak_mb(command: list[str], env: dict[str, str] | None = None) -> float | None:
+    """Peak resident memory of a run's processes together (sampled every 50 ms from /proc:
+    `compare` extracts both drafts at once, in two processes); None without /proc."""
+    proc = Path("/proc")
+    if not (proc / "self" / "status").is_file():
+        return None
+
+    def family(root: int) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in proc.iterdir():
+            if not entry.name.isdigit():
+                continue
+            try:
+                parent = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, ValueError, IndexError):
+                continue
+            children.setdefault(parent, []).append(int(entry.name))
+        found, pending = [], [root]
+        while pending:
+            pid = pending.pop()
+            found.append(pid)
+            pending += children.get(pid, [])
+        return found
+
+    def resident_kb(pid: int) -> int:
+        try:
+            status = (proc / str(pid) / "status").read_text()
+        except OSError:
+            return 0
+        match = re.search(r"^VmRSS:\s+(\d+)", status, re.M)
+        return int(match.group(1)) if match else 0
+
+    running = subprocess.Popen(
+        command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    peak = 0
+    while running.poll() is None:
+        peak = max(peak, sum(resident_kb(pid) for pid in family(running.pid)))
+        time.sleep(0.05)
+    return peak / 1024
+
+
 def markdown_draft(outline: dict[str, Any], copies: int, modified: bool) -> str:
     """A Markdown draft of the outline's provisions, ``copies`` times over.
 
@@ -193,7 +238,8 @@ def bench_scale(cop_diff: str, d2: Path, folder: Path, env: dict[str, str]) -> N
         old.write_text(markdown_draft(outline, copies, False), encoding="utf-8")
         new.write_text(markdown_draft(outline, copies, True), encoding="utf-8")
         command = [cop_diff, "compare", str(old), str(new), "--timings", "-q"]
-        command += ["-o", str(folder / "scale.json")]
+        # 10x is 6,160 provisions, more than the default --max-provisions
+        command += ["-o", str(folder / "scale.json"), "--max-provisions", "10000"]
         results[copies] = timed_runs(command, env, before=forget_analyses(env))
         print_result(f"(d) {copies}x Markdown of d2 vs modified copy", *results[copies])
     core = ("align", "diff", "detect")
@@ -201,6 +247,7 @@ def bench_scale(cop_diff: str, d2: Path, folder: Path, env: dict[str, str]) -> N
     print(f"(d) align + diff + detect: 1x {one:.2f} s, 10x {ten:.2f} s, 10x/1x = {ten / one:.1f}")
     total = results[10][0] / results[1][0]
     print(f"(d) whole compare 10x/1x = {total:.1f} (target <= {TARGETS['scale']:.0f})")
+    bench_limits(cop_diff, outline, folder, env)
 
 
 def bench_history(cop_diff: str, drafts: Path, folder: Path, env: dict[str, str]) -> None:
@@ -237,6 +284,71 @@ def bench_history(cop_diff: str, drafts: Path, folder: Path, env: dict[str, str]
     seconds = report_load_seconds(page)
     opened = f", opens in Chromium in {seconds:.2f} s" if seconds is not None else ""
     print(f"(e) history HTML d1 d2 d3: {page.stat().st_size / 1e6:.2f} MB{opened}")
+
+
+def bench_limits(cop_diff: str, outline: dict[str, Any], folder: Path, env: dict[str, str]) -> None:
+    """(f): peak memory of `compare` on drafts just under the default limits (10 MB, 5,000
+    provisions, 10,000 sentences): all of it must stay under 1 GB (#16)."""
+    limit = 10 * 2**20 - 4096
+
+    def duties(count: int, salt: int, form: str) -> str:
+        """``count`` duty sentences of words from the Second Draft; another ``salt``
+        rewrites every tenth."""
+        words = sorted({w for p in outline["provisions"] for w in p["text"].split() if w.isalpha()})
+        said = []
+        for n in range(count):
+            pick = [
+                words[(n * 7919 + k * 104729 + salt * (n % 10 == 0)) % len(words)]
+                for k in range(12)
+            ]
+            said.append(f"Signatories shall {' '.join(pick)} in case {n}.")
+        if form == "list":
+            pairs = (" ".join(said[i : i + 2]) for i in range(0, count, 2))
+            return "Signatories shall do the following:\n\n" + "".join(f"- {p}\n" for p in pairs)
+        if form == "headings":
+            return "".join(f"## {sentence.removesuffix('.')}\n\n" for sentence in said)
+        return " ".join(said) + "\n"
+
+    head = "# Code of practice\n\n## Commitment 1. Everything\n\n"
+    cases = {
+        "the Second Draft 8x (4,928 provisions, 7,976 sentences)": (
+            markdown_draft(outline, 8, False),
+            markdown_draft(outline, 8, True),
+            "md",
+        ),
+        "one list of 4,996 items, two duties each (9,992 sentences)": (
+            head + duties(9992, 0, "list"),
+            head + duties(9992, 1, "list"),
+            "md",
+        ),
+        "4,998 headings alone (one group of containers)": (
+            "# Code of practice\n\n" + duties(4998, 0, "headings"),
+            "# Code of practice\n\n" + duties(4998, 1, "headings"),
+            "md",
+        ),
+        "one provision of 9,990 sentences": (
+            head + duties(9990, 0, "text"),
+            head + duties(9990, 1, "text"),
+            "md",
+        ),
+        "tag soup just under 10 MB (refused: too many paragraphs)": (
+            "<!doctype html><body>" + "<p>ab</p>" * (limit // 9),
+            "<!doctype html><body>" + "<p>cd</p>" * (limit // 9),
+            "html",
+        ),
+    }
+    for label, (old_text, new_text, suffix) in cases.items():
+        old, new = folder / f"limit-old.{suffix}", folder / f"limit-new.{suffix}"
+        old.write_text(old_text, encoding="utf-8")
+        new.write_text(new_text, encoding="utf-8")
+        command = [cop_diff, "compare", str(old), str(new), "--no-cache", "-q"]
+        command += ["-o", str(folder / "limit.json")]
+        start = time.perf_counter()
+        largest = peak_rss_mb(command, env)
+        seconds = time.perf_counter() - start
+        together = tree_peak_mb(command, env)
+        both = f", all processes {together:.0f} MB" if together is not None else ""
+        print(f"(f) {label}: peak RSS {largest:.0f} MB{both}; {seconds:.0f} s (target < 1 GB)")
 
 
 def forget_analyses(env: dict[str, str]) -> Callable[[], None]:

@@ -12,6 +12,8 @@ check mark), which DejaVu Serif lacks, is printed in DejaVu Sans.
 from __future__ import annotations
 
 import os
+import random
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -236,3 +238,40 @@ def _frame(pdf: FPDF, x: float, y: float, w: float, h: float) -> None:
 def _fill(pdf: FPDF, x: float, y: float, w: float, h: float, grey: int) -> None:
     pdf.set_fill_color(grey)
     pdf.rect(x, y, w, h, style="F")
+
+
+def one_page_pdf(stream: bytes) -> bytes:
+    """A PDF of one page whose content is ``stream``, stored as FlateDecode (Helvetica as
+    ``/F1``): for content fpdf2 would never write, such as a damaged or endless stream."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(stream) + stream + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    pdf = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(pdf))
+        pdf += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    table = len(pdf)
+    pdf += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    pdf += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    size = len(objects) + 1
+    pdf += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (size, table)
+    return bytes(pdf)
+
+
+def damaged_copy(pdf: Path, folder: Path) -> Path:
+    """``pdf`` (printed by fpdf2) with 300 random bytes inside the third compressed stream,
+    one page's content: pdfminer would read that page as empty."""
+    data = bytearray(pdf.read_bytes())
+    starts = [match.end() for match in re.finditer(rb"stream\r?\n", data)]
+    noise = random.Random(7)
+    for at in range(starts[2] + 50, starts[2] + 350):
+        data[at] = noise.randrange(256)
+    damaged = folder / "damaged.pdf"
+    damaged.write_bytes(bytes(data))
+    return damaged

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import shutil
+import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import cache
@@ -186,3 +187,24 @@ def artifact(name: str) -> Path:
 
 def libreoffice() -> str | None:
     return shutil.which("libreoffice") or shutil.which("soffice")
+
+
+def office_pdf(document: Path, target: str = "pdf") -> Path:
+    """``document`` (DOCX) laid out as LibreOffice does, saved as a PDF (or as ``target``,
+    "odt") beside it; skipped where LibreOffice is missing (failed in CI)."""
+    office = libreoffice()
+    require(office is not None, "libreoffice not found: apt-get install libreoffice-writer-nogui")
+    assert office is not None
+    folder = document.parent
+    profile = (folder / "profile").as_uri()  # a private profile: no clash with another run
+    command = [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target]
+    completed = subprocess.run(
+        [*command, "--outdir", str(folder), str(document)],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        check=False,
+    )
+    converted = folder / f"{document.stem}.{target}"
+    assert completed.returncode == 0 and converted.is_file(), completed.stderr
+    return converted

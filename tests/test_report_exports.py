@@ -7,7 +7,6 @@ import csv
 import dataclasses
 import io
 import re
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -25,8 +24,7 @@ from cop_diff.redline import build_redline
 from tests.report_support import (
     artifact,
     controlled_comparison,
-    libreoffice,
-    require,
+    office_pdf,
     write_hostile_drafts,
 )
 
@@ -286,30 +284,13 @@ def test_docx_of_a_hostile_draft_is_well_formed(tmp_path: Path) -> None:
 
 def test_docx_opens_in_libreoffice(tmp_path: Path) -> None:
     """LibreOffice opens it, prints it, and reads its comments and headings as such."""
-    office = libreoffice()
-    require(office is not None, "libreoffice not found: apt-get install libreoffice-writer-nogui")
-    assert office is not None
     source = tmp_path / "sample.docx"
     comparison = controlled_comparison()
     source.write_bytes(render_docx(comparison))
-    profile = (tmp_path / "profile").as_uri()  # a private profile: no clash with another run
-    for target in ("pdf", "odt"):
-        command = [office, f"-env:UserInstallation={profile}", "--headless", "--convert-to", target]
-        completed = subprocess.run(
-            [*command, "--outdir", str(tmp_path), str(source)],
-            capture_output=True,
-            text=True,
-            timeout=180,
-            check=False,
-        )
-        assert completed.returncode == 0 and (tmp_path / f"sample.{target}").is_file(), (
-            completed.stderr
-        )
-    pdf = tmp_path / "sample.pdf"
-    data = pdf.read_bytes()
+    data = office_pdf(source).read_bytes()
     assert data.startswith(b"%PDF") and re.search(rb"/Type\s*/Page\b", data)
     artifact("sample-redline-docx.pdf").write_bytes(data)
-    with zipfile.ZipFile(tmp_path / "sample.odt") as package:
+    with zipfile.ZipFile(office_pdf(source, "odt")) as package:
         content = etree.fromstring(package.read("content.xml"))
     office_ns = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
     text_ns = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"

@@ -14,6 +14,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
@@ -23,6 +24,7 @@ from cop_diff.cli import main
 from cop_diff.errors import CopDiffError
 from cop_diff.extract import extract
 from cop_diff.extract.pdfengine import PdfEngineName
+from tests.pdf_factory import damaged_copy
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_V2 = ROOT / "drafts" / "sample-v2.pdf"
@@ -100,10 +102,14 @@ def test_unreadable_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Non
     path = tmp_path / "draft.md"
     path.write_text(DRAFT_MD, encoding="utf-8")
 
-    def denied(self: Path) -> bytes:
-        raise PermissionError(13, "Permission denied", str(self))
+    opened = Path.open
 
-    monkeypatch.setattr(Path, "read_bytes", denied)
+    def denied(self: Path, *args: Any, **kwargs: Any) -> Any:
+        if self == path:
+            raise PermissionError(13, "Permission denied", str(self))
+        return opened(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", denied)
     assert_one_line_error(invoke("outline", str(path)), str(path), "permission denied")
 
 
@@ -515,14 +521,7 @@ def test_a_page_with_a_damaged_stream_is_an_error_naming_the_page(
 ) -> None:
     """Random bytes inside one page's compressed content: pdfminer would read that page as
     empty and the draft as shorter; cop-diff says which page cannot be decoded (exit 2)."""
-    data = bytearray(SAMPLE_V2.read_bytes())
-    # The content streams of fpdf2's pages, in page order.
-    starts = [match.end() for match in re.finditer(rb"stream\r?\n", data)]
-    noise = random.Random(7)
-    for at in range(starts[2] + 50, starts[2] + 350):
-        data[at] = noise.randrange(256)
-    damaged = tmp_path / "damaged.pdf"
-    damaged.write_bytes(bytes(data))
+    damaged = damaged_copy(SAMPLE_V2, tmp_path)
     result = invoke("compare", str(SAMPLE_V2), str(damaged), engine=pdf_engine)
     assert_one_line_error(result, "cannot be fully decoded", str(damaged))
     assert re.search(r"page \d+ cannot", result.stderr)

@@ -414,6 +414,21 @@ def test_an_error_page_served_as_a_draft_is_no_release(watch: Watch) -> None:
     assert watch.comparisons() == [("sample-v1.pdf", "sample-v3.pdf")]
 
 
+def test_an_error_page_of_a_dozen_sections_is_no_release_either(watch: Watch) -> None:
+    """An error page with navigation enough to read as 17 provisions, served with status
+    200 where the draft was: it does not continue the release before it, so it is skipped."""
+    from tests.test_watch_family import ERROR_PAGE
+
+    watch.publish("sample-v1.pdf", sample(1))
+    watch.publish("sample-v2.html", ERROR_PAGE.encode())
+    watch.publish("sample-v3.pdf", sample(3))
+    result = watch.run()
+    assert result.returncode == 0, result.stderr
+    assert "skipped sample-v2.html" in result.stderr
+    assert "not a version of sample-v1.pdf, the release it would follow" in result.stderr
+    assert watch.comparisons() == [("sample-v1.pdf", "sample-v3.pdf")]
+
+
 def owed(watch: Watch) -> list[tuple[str, str | None, str | None]]:
     with sqlite3.connect(watch.state) as db:
         return db.execute(

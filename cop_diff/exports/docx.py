@@ -24,6 +24,7 @@ from lxml import etree
 from cop_diff.labels import draft_caption, draft_title
 from cop_diff.model import Comparison, DiffOp, Provision
 from cop_diff.redline import FindingView, Redline, Row, build_redline
+from cop_diff.sanity import comparison_warnings
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
@@ -268,6 +269,8 @@ def document_xml(redline: Redline) -> tuple[bytes, bytes]:
     writer.text(f"Redline: {draft_title(old)} → {draft_title(new)}", heading=1)
     writer.text(draft_caption(old), bold="Old draft: ")
     writer.text(draft_caption(new), bold="New draft: ")
+    for warning in comparison_warnings(redline.comparison):
+        writer.text(warning, bold="Warning: ")
     _write_summary(writer, redline)
     writer.text("The whole document", heading=1)
     writer.text(

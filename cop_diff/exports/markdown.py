@@ -18,6 +18,7 @@ import re
 from cop_diff import __version__
 from cop_diff.model import Comparison
 from cop_diff.redline import build_redline
+from cop_diff.sanity import comparison_warnings
 from cop_diff.templating import environment
 
 MAX_OTHER_CHANGES = 100
@@ -67,4 +68,5 @@ def render_markdown(comparison: Comparison) -> str:
         version=__version__,
         diff_lines=diff_lines,
         max_other=MAX_OTHER_CHANGES,
+        warnings=comparison_warnings(comparison),
     )

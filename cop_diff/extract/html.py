@@ -22,6 +22,7 @@ import lxml.etree
 import lxml.html
 
 from cop_diff.errors import ExtractionError
+from cop_diff.extract import BlockBudget
 from cop_diff.extract.docinfo import clean_title, iso_date, title_from_blocks
 from cop_diff.extract.text import decode_bom, looks_binary
 from cop_diff.extract.textclean import (
@@ -390,6 +391,7 @@ class _Walk:
     icons: set[Element]
     content_roots: set[Element]
     content_ancestors: set[Element]
+    budget: BlockBudget
     blocks: list[Block] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     frames: list[_Frame] = field(default_factory=list)
@@ -404,6 +406,7 @@ class _Walk:
                     walker.skip_subtree()
             else:
                 self.leave(element)
+                self.budget.check(len(self.blocks) + len(self.dropped))
 
     def enter(self, element: Element) -> bool:
         """Open an element; ``False`` if its content is to be skipped."""
@@ -589,8 +592,11 @@ def _date(root: Element) -> str | None:
     return iso_date(str(times[0])) if isinstance(times, list) and times else None
 
 
-def extract_html(data: bytes, *, source: str, sha256: str) -> Document:
-    """Read an HTML draft into blocks; the site's own additions go to ``dropped``."""
+def extract_html(
+    data: bytes, *, source: str, sha256: str, max_blocks: int | None = None
+) -> Document:
+    """Read an HTML draft into blocks; the site's own additions go to ``dropped``. Stop
+    past ``max_blocks``."""
     root = parse_html(decode_html(data, source=source), source=source)
     lxml.etree.strip_elements(root, *SKIPPED_TAGS, with_tail=False)
     body = root.find("body")
@@ -602,6 +608,7 @@ def extract_html(data: bytes, *, source: str, sha256: str) -> Document:
         icons=set(_select(body, [selector_xpath(s) for s in ICON_SELECTORS])),
         content_roots=set(content),
         content_ancestors={a for element in content for a in element.iterancestors()},
+        budget=BlockBudget(source, max_blocks),
     )
     walk.run(body)
     if not walk.blocks and not walk.dropped:

@@ -1,4 +1,5 @@
-"""How far a PDF's compressed streams may inflate: the guard against decompression bombs (#8).
+"""How far a PDF's compressed streams may inflate: the guard against decompression bombs (#8);
+and how many characters one page may draw (#16).
 
 pdfminer.six decodes each stream whole and keeps it while the document is open, so a
 megabyte of FlateDecode can ask for a gigabyte, and a chain of filters for far more.
@@ -270,3 +271,41 @@ def bounded_inflation(budget: InflationBudget) -> Iterator[None]:
         _active_budget.reset(token)
     if budget.refusal is not None:
         raise budget.refusal
+
+
+# --- characters per page ----------------------------------------------------------------------
+
+MAX_PAGE_GLYPHS = 100_000
+"""Characters one PDF page may draw (the real drafts' fullest pages: 3,749 to 6,332). pdfminer
+keeps a layout object of about 1 KB for each until the page is read, so 60 MB of tiny text
+operations in a 180 KB file took 1.75 GB and two minutes, within every other limit."""
+
+
+def too_many_glyphs(source: str) -> LimitError:
+    return LimitError(
+        f"a page draws more than {MAX_PAGE_GLYPHS:,} characters (a draft's pages have a "
+        "few thousand); the file may be built to exhaust memory",
+        path=source,
+    )
+
+
+def glyph_bounded_aggregator(manager: Any, laparams: Any, source: str) -> Any:
+    """pdfminer's ``PDFPageAggregator``, raising ``LimitError`` once a page draws more
+    than ``MAX_PAGE_GLYPHS`` characters."""
+    from pdfminer.converter import PDFPageAggregator
+
+    class GlyphBoundedAggregator(PDFPageAggregator):
+        glyphs = 0
+
+        def begin_page(self, page: Any, ctm: Any) -> None:
+            self.glyphs = 0
+            super().begin_page(page, ctm)
+
+        def render_char(self, *args: Any, **kwargs: Any) -> float:
+            self.glyphs += 1
+            if self.glyphs > MAX_PAGE_GLYPHS:
+                raise too_many_glyphs(source)
+            advance: float = super().render_char(*args, **kwargs)
+            return advance
+
+    return GlyphBoundedAggregator(manager, laparams=laparams)

@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 from cop_diff.errors import ExtractionError
+from cop_diff.extract import damaged_pages_error
 from cop_diff.extract.docinfo import title_from_blocks
 from cop_diff.extract.inflation import (
     MAX_STREAM_BYTES,
@@ -117,7 +118,10 @@ def assemble_pdf(
     """The document from all its pages, in order: page furniture and the table of contents
     found across pages and dropped, lines grouped into blocks; titled by ``info`` or, if
     it has no title, by its first heading."""
+    damaged = tuple(page.number for page in pages if page.damaged)
     if not any(page.lines for page in pages):
+        if damaged:  # nothing to read on: the damage, not a missing text layer
+            raise damaged_pages_error(source, damaged, rest=False)
         raise ExtractionError(
             "the PDF has no text layer (a scan?); run OCR first, e.g. `ocrmypdf in.pdf out.pdf`",
             path=source,
@@ -137,6 +141,7 @@ def assemble_pdf(
         dropped=tuple(dropped),
         title=(info.title if info else None) or title_from_blocks(blocks),
         date=info.date if info else None,
+        damaged_pages=damaged,
     )
 
 

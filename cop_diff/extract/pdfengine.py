@@ -122,6 +122,9 @@ class PageLines:
     """Runs of text, in the engine's order."""
     rects: tuple[Rect, ...]
     """Bounds of the shapes drawn in a visible colour: shading, frames, rules."""
+    damaged: bool = False
+    """A compressed stream the page uses is damaged: it is read as far as it goes and may
+    lack text (refused unless ``--keep-going``)."""
 
 
 @dataclass(frozen=True)
@@ -260,14 +263,4 @@ def unreadable(source: str, error: BaseException) -> CopDiffError:
         )
     return ExtractionError(
         f"not a readable PDF ({type(error).__name__}); is the file complete?", path=source
-    )
-
-
-def damaged_page(source: str, number: int) -> ExtractionError:
-    """A page with a compressed stream that does not decode: read as it is, the page would
-    lose text silently."""
-    return ExtractionError(
-        f"page {number} cannot be fully decoded (a damaged compressed stream); "
-        "get an undamaged copy of the file",
-        path=source,
     )

@@ -28,11 +28,13 @@ from __future__ import annotations
 import ctypes
 import math
 import threading
+from dataclasses import replace
 from typing import Any
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from cop_diff.extract.inflation import MAX_PAGE_GLYPHS, too_many_glyphs
 from cop_diff.extract.pdfengine import (
     CHAR_MARGIN,
     LINE_OVERLAP,
@@ -42,7 +44,6 @@ from cop_diff.extract.pdfengine import (
     PdfInfo,
     PdfPages,
     Rect,
-    damaged_page,
     encrypted,
     make_line,
     too_long,
@@ -111,10 +112,9 @@ def read_pages(
             wanted = range(count) if pages is None else range(pages.start, min(pages.stop, count))
             result = []
             for index in wanted:
-                if damaged == index + 1:
-                    raise damaged_page(source, index + 1)
                 try:
-                    result.append(_read_page(document, index))
+                    page = _read_page(document, index, source)
+                    result.append(replace(page, damaged=index + 1 in damaged))
                 except pdfium.PdfiumError as error:  # a page pdfium cannot load
                     raise unreadable(source, error) from error
             metadata = document.get_metadata_dict(skip_empty=True)
@@ -123,13 +123,15 @@ def read_pages(
             document.close()
 
 
-def _read_page(document: pdfium.PdfDocument, index: int) -> PageLines:
+def _read_page(document: pdfium.PdfDocument, index: int, source: str) -> PageLines:
     page = document[index]
     try:
         height = _page_height(page)
         shapes = _shapes(page.raw, height, None)
         textpage = page.get_textpage()
         try:
+            if textpage.count_chars() > MAX_PAGE_GLYPHS:  # as pdfminer's device bounds it
+                raise too_many_glyphs(source)
             runs = _runs(textpage, index + 1, height, ColumnRules(shapes))
         finally:
             textpage.close()

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from cop_diff.errors import CopDiffError
-from cop_diff.extract.inflation import damaged_streams
+from cop_diff.extract.inflation import damaged_streams, glyph_bounded_aggregator
 from cop_diff.extract.pdfengine import (
     CHAR_MARGIN,
     LINE_OVERLAP,
@@ -24,7 +24,6 @@ from cop_diff.extract.pdfengine import (
     PdfInfo,
     PdfPages,
     Rect,
-    damaged_page,
     encrypted,
     make_line,
     too_long,
@@ -44,7 +43,7 @@ def read_pages(
 
     document = _open(data, source, password)
     result = []
-    for number, layout in _layouts(document, source, password, max_pages, pages):
+    for number, layout, damaged in _layouts(document, source, password, max_pages, pages):
         height = float(layout.height)
         rects = [
             rect
@@ -63,7 +62,7 @@ def read_pages(
                     line = make_line(text, glyphs, bbox, number, height)
                     if line is not None:
                         lines.append(line)
-        result.append(PageLines(number, height, tuple(lines), tuple(rects)))
+        result.append(PageLines(number, height, tuple(lines), tuple(rects), damaged))
     return PdfPages(result, _info(document))
 
 
@@ -167,15 +166,15 @@ def _unreadable(source: str, password: str, error: BaseException) -> CopDiffErro
 
 def _layouts(
     document: Any, source: str, password: str, max_pages: int | None, pages: range | None = None
-) -> Iterator[tuple[int, Any]]:
-    """pdfminer's layout of each page (or of those in ``pages``), with its number from 1.
+) -> Iterator[tuple[int, Any, bool]]:
+    """pdfminer's layout of each page (or of those in ``pages``), with its number from 1,
+    and whether a compressed stream of it was damaged.
 
     Whatever pdfminer raises while it parses the file is a fault of the file (pdfminer
     raises ``KeyError``, ``IndexError``, ``struct.error``, ``zlib.error``... on damaged
     PDFs), so every exception from it becomes one ``ExtractionError``; the caller's own
     processing of each layout happens outside, where a bug stays a bug.
     """
-    from pdfminer.converter import PDFPageAggregator
     from pdfminer.layout import LAParams
     from pdfminer.pdfinterp import PDFPageInterpreter, PDFResourceManager
     from pdfminer.pdfpage import PDFPage
@@ -190,7 +189,7 @@ def _layouts(
     try:
         count = _page_count(document)
         manager = PDFResourceManager(caching=True)
-        device = PDFPageAggregator(manager, laparams=laparams)
+        device = glyph_bounded_aggregator(manager, laparams, source)
         interpreter = PDFPageInterpreter(manager, device)
         page_objects = PDFPage.create_pages(document)
     except Exception as error:
@@ -215,9 +214,8 @@ def _layouts(
             layout = device.get_result()
         except Exception as error:
             raise _unreadable(source, password, error) from error
-        if damaged_streams() > damaged_before:
-            raise damaged_page(source, number)
-        yield number, layout
+        # pdfminer reads a damaged stream as empty: the page may have lost text.
+        yield number, layout, damaged_streams() > damaged_before
 
 
 def _page_count(document: Any) -> int | None:
@@ -263,11 +261,11 @@ def _is_white(colour: object) -> bool:
 # --- vetting a file for the pdfium engine -----------------------------------------------------
 
 
-def vet_streams(data: bytes, *, source: str, password: str) -> int | None:
+def vet_streams(data: bytes, *, source: str, password: str) -> frozenset[int]:
     """Decode every stream of the file that pdfium could decode, within the inflation
     budget in force (``inflation.bounded_inflation``), and drop the result.
 
-    Returns the number of the first page that uses a damaged stream, if one does; raises
+    Returns the numbers of the pages that use a damaged stream, if any do; raises
     as extraction would for a file that is encrypted, damaged beyond parsing, or too big.
     Images are left out: pdfium decodes them only to render, which cop-diff never does.
     Streams are never inside object streams, so only the objects at a file offset are
@@ -299,17 +297,18 @@ def vet_streams(data: bytes, *, source: str, password: str) -> int | None:
                 stream.get_data()
                 if damaged_streams() > before:
                     damaged.add(objid)
-        return _first_page_using(document, damaged) if damaged else None
+        return _pages_using(document, damaged) if damaged else frozenset()
     except Exception as error:
         raise _unreadable(source, password, error) from error
 
 
-def _first_page_using(document: Any, streams: set[int]) -> int | None:
-    """The number of the first page whose contents or resources reach one of ``streams``
-    (object ids): the page pdfminer would find them damaged on."""
+def _pages_using(document: Any, streams: set[int]) -> frozenset[int]:
+    """The numbers of the pages whose contents or resources reach one of ``streams``
+    (object ids): the pages pdfminer would find them damaged on."""
     from pdfminer.pdfpage import PDFPage
     from pdfminer.pdftypes import PDFObjRef, PDFStream
 
+    found: set[int] = set()
     for number, page in enumerate(PDFPage.create_pages(document), 1):
         pending: list[Any] = [page.attrs.get("Contents"), page.resources]
         visited: set[int] = set()
@@ -317,7 +316,8 @@ def _first_page_using(document: Any, streams: set[int]) -> int | None:
             item = pending.pop()
             if isinstance(item, PDFObjRef):
                 if item.objid in streams:
-                    return number
+                    found.add(number)
+                    break
                 if item.objid in visited:
                     continue
                 visited.add(item.objid)
@@ -328,4 +328,4 @@ def _first_page_using(document: Any, streams: set[int]) -> int | None:
                 pending += [value for key, value in item.items() if key != "Parent"]
             elif isinstance(item, list):
                 pending += item
-    return None
+    return frozenset(found)

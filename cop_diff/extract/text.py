@@ -23,6 +23,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from cop_diff.errors import ExtractionError
+from cop_diff.extract import BlockBudget
 from cop_diff.extract.docinfo import clean_title, iso_date, title_from_blocks
 from cop_diff.extract.textclean import (
     classify_box_title,
@@ -252,6 +253,7 @@ class _LineParser:
     """Turns the lines of the running text or of one box into blocks; one per call."""
 
     guess_headings: bool
+    budget: BlockBudget
     blocks: list[_Raw] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)
     pending: _Pending | None = None
@@ -270,6 +272,7 @@ class _LineParser:
                 self.literal_line(line)
             else:
                 self.line(line)
+            self.budget.check(len(self.blocks) + len(self.dropped))
         self.flush(followed_by_blank=True)
 
     def literal_line(self, line: str) -> None:
@@ -376,9 +379,12 @@ class _LineParser:
         self.blocks.append(_Raw(text=text, kind=kind, level=level, marker=pending.marker))
 
 
-def _parse(lines: Sequence[str], *, guess_headings: bool) -> tuple[list[_Raw], list[Dropped]]:
-    parser = _LineParser(guess_headings=guess_headings)
+def _parse(
+    lines: Sequence[str], *, guess_headings: bool, budget: BlockBudget
+) -> tuple[list[_Raw], list[Dropped]]:
+    parser = _LineParser(guess_headings=guess_headings, budget=budget)
     parser.feed(lines)
+    budget.spent += len(parser.blocks) + len(parser.dropped)
     return parser.blocks, parser.dropped
 
 
@@ -431,18 +437,20 @@ def _first_words(raws: Sequence[_Raw]) -> str:
     return raws[0].text if raws else ""
 
 
-def _blocks(lines: Sequence[str], *, guess_headings: bool) -> tuple[list[Block], list[Dropped]]:
+def _blocks(
+    lines: Sequence[str], *, guess_headings: bool, budget: BlockBudget
+) -> tuple[list[Block], list[Dropped]]:
     blocks: list[Block] = []
     dropped: list[Dropped] = []
     box_id = 0
     for is_box, segment in _segments(lines):
         if not is_box:
-            raws, lost = _parse(segment, guess_headings=guess_headings)
+            raws, lost = _parse(segment, guess_headings=guess_headings, budget=budget)
             blocks.extend(_to_block(raw, None, None) for raw in raws)
             dropped.extend(lost)
             continue
         title, title_level, body = _box_title(segment)
-        raws, lost = _parse(body, guess_headings=False)
+        raws, lost = _parse(body, guess_headings=False, budget=budget)
         dropped.extend(lost)
         if title:
             raws.insert(0, _Raw(text=title, kind="heading", level=title_level))
@@ -461,12 +469,15 @@ def _to_block(raw: _Raw, box: BoxKind | None, box_id: int | None) -> Block:
     )
 
 
-def extract_text(data: bytes, *, source: str, sha256: str) -> Document:
-    """Read a plain-text or Markdown draft into blocks."""
+def extract_text(
+    data: bytes, *, source: str, sha256: str, max_blocks: int | None = None
+) -> Document:
+    """Read a plain-text or Markdown draft into blocks; stop past ``max_blocks``."""
     lines = _split_lines(decode_text(data, source=source))
     skip, front_matter = _front_matter(lines)
     lines = lines[skip:]
-    blocks, dropped = _blocks(lines, guess_headings=not _is_markdown(lines))
+    budget = BlockBudget(source, max_blocks)
+    blocks, dropped = _blocks(lines, guess_headings=not _is_markdown(lines), budget=budget)
     if not blocks and not dropped:
         raise ExtractionError("no text found", path=source)
     return Document(

@@ -8,9 +8,10 @@ verbs, hedges, exemptions, numbers and scope words are compared.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -265,7 +266,7 @@ def _claims(
     return claims
 
 
-def assign(scores: NDArray[np.float64], *, flip: bool) -> list[tuple[int, int]]:
+def assign(scores: NDArray[np.floating[Any]], *, flip: bool) -> list[tuple[int, int]]:
     """The one-to-one pairing of rows and columns with the highest total score.
 
     Ties can be broken either way; solving in one fixed orientation (``flip`` says the
@@ -276,6 +277,38 @@ def assign(scores: NDArray[np.float64], *, flip: bool) -> list[tuple[int, int]]:
     return best_pairing(scores)
 
 
+MAX_PAIRED_CELLS = 2000 * 2000
+"""The largest pairing of sentences solved whole (100 MB or so): beyond, a provision or a
+list of thousands of sentences a side is paired slice by slice (``pair_sentences``). The
+real drafts' largest is 11 x 15 (First -> Second)."""
+
+
+def pair_sentences(
+    index: SentenceIndex, rows: list[int], cols: list[int], *, flip: bool
+) -> list[tuple[int, int, np.float32]]:
+    """``assign`` of old sentences ``rows`` with new ones ``cols``: (row, column, their
+    similarity) by positions in ``rows`` and ``cols``.
+
+    Past ``MAX_PAIRED_CELLS`` pairs, both are cut into as many consecutive slices as it
+    takes, and each slice paired with its like in the other draft: sentences keep their
+    order mostly, and the whole would take gigabytes and minutes.
+    """
+    parts = max(1, math.ceil(math.sqrt(len(rows) * len(cols) / MAX_PAIRED_CELLS)))
+    paired: list[tuple[int, int, np.float32]] = []
+    for row_part, col_part in zip(
+        np.array_split(np.arange(len(rows)), parts),
+        np.array_split(np.arange(len(cols)), parts),
+        strict=True,
+    ):
+        if not len(row_part) or not len(col_part):
+            continue
+        scores = index.similarity[np.ix_(np.asarray(rows)[row_part], np.asarray(cols)[col_part])]
+        paired.extend(
+            (int(row_part[r]), int(col_part[c]), scores[r, c]) for r, c in assign(scores, flip=flip)
+        )
+    return paired
+
+
 def _pair_sentences(
     old: Provision, new: Provision, relation: str, index: SentenceIndex
 ) -> ProvisionPair:
@@ -284,12 +317,11 @@ def _pair_sentences(
     used_rows: set[int] = set()
     used_cols: set[int] = set()
     if rows and cols:
-        sub = index.similarity[np.ix_(rows, cols)]
-        for r, c in assign(sub, flip=old.text > new.text):
-            if sub[r, c] >= SENTENCE_MATCH:
+        for r, c, similarity in pair_sentences(index, rows, cols, flip=old.text > new.text):
+            if similarity >= SENTENCE_MATCH:
                 a, b = index.old[rows[r]].text, index.new[cols[c]].text
                 matched.append(
-                    SentencePair(a, b, float(sub[r, c]), word_diff(a, b), rows[r], cols[c])
+                    SentencePair(a, b, float(similarity), word_diff(a, b), rows[r], cols[c])
                 )
                 used_rows.add(r)
                 used_cols.add(c)
@@ -297,9 +329,11 @@ def _pair_sentences(
     right = [c for c in range(len(cols)) if c not in used_cols]
     reworded: list[tuple[int, int]] = []
     if left and right:
-        loose = index.similarity[np.ix_([rows[r] for r in left], [cols[c] for c in right])]
-        for r, c in assign(loose, flip=old.text > new.text):
-            if loose[r, c] >= REWORDED:
+        loose = pair_sentences(
+            index, [rows[r] for r in left], [cols[c] for c in right], flip=old.text > new.text
+        )
+        for r, c, similarity in loose:
+            if similarity >= REWORDED:
                 reworded.append((rows[left[r]], cols[right[c]]))
     return ProvisionPair(
         old=old,

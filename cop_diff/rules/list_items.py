@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-import numpy as np
-
 from cop_diff.lexical import duty, gives_examples
 from cop_diff.model import Finding, ListDiff, Provision
 from cop_diff.rules.base import (
@@ -26,9 +24,9 @@ from cop_diff.rules.base import (
     REWORDED,
     SENTENCE_ELSEWHERE,
     RuleContext,
-    assign,
     finding,
     name,
+    pair_sentences,
     quote,
     restated_in,
     titled_name,
@@ -71,12 +69,14 @@ def _reworded(context: RuleContext, removed: list[str], added: list[str]) -> set
     cols = [(item, i) for item in added for i in index.of("new", item)]
     if not rows or not cols:
         return set()
-    scores = index.similarity[np.ix_([i for _, i in rows], [i for _, i in cols])]
     kept: set[str] = set()
     old_text = "".join(index.old[i].text for _, i in rows)
     new_text = "".join(index.new[i].text for _, i in cols)
-    for r, c in assign(scores, flip=old_text > new_text):
-        if scores[r, c] < REWORDED:
+    paired = pair_sentences(
+        index, [i for _, i in rows], [i for _, i in cols], flip=old_text > new_text
+    )
+    for r, c, similarity in paired:
+        if similarity < REWORDED:
             continue
         if index.kept_by("old", rows[r][1], cols[c][1]) >= KEPT_CONTENT:
             kept.update((rows[r][0], cols[c][0]))

@@ -24,6 +24,7 @@ from markupsafe import Markup
 
 from cop_diff import __version__
 from cop_diff.errors import CopDiffError, InputError
+from cop_diff.extract import damaged_pages_error
 from cop_diff.history import history_files
 from cop_diff.history_report import render_history
 from cop_diff.model import Candidate, ComparisonRecord, Notification, Release, SeriesOrder
@@ -31,7 +32,7 @@ from cop_diff.output import TEMPORARY, write_all_atomic, write_atomic
 from cop_diff.pipeline import Settings, compare_files, outline_file
 from cop_diff.render import csp_hash, render_report, static_source
 from cop_diff.report import summary
-from cop_diff.sanity import comparison_warnings
+from cop_diff.sanity import comparison_warnings, unlike_family
 from cop_diff.templating import environment
 from cop_diff.watch.fetch import Fetched, HttpSettings, check_url, get
 from cop_diff.watch.notify import Published, deliver
@@ -235,7 +236,8 @@ def _take(state: State, settings: WatchSettings, candidate: Candidate) -> str | 
     is_new = not state.known(sha256) and not state.rejected(sha256)
     # A folder per release keeps the file's own name, which the reports show.
     stored = f"drafts/{sha256[:12]}/{safe_name(name)}"
-    rejection = _store(settings, stored, data) if is_new else None
+    neighbour = _neighbour(state.releases(), name, candidate.published) if is_new else None
+    rejection = _store(settings, stored, data, neighbour) if is_new else None
     try:
         with state.transaction():
             if rejection is not None:
@@ -253,8 +255,7 @@ def _take(state: State, settings: WatchSettings, candidate: Candidate) -> str | 
     if rejection is not None:
         # Not a draft (a scan, an error page, another document): it must not sit in the
         # chain of releases, where it would break the comparison of its neighbours.
-        log.warning("skipped %s from %s, not a readable draft: %s", name, candidate.location,
-                    rejection)  # fmt: skip
+        log.warning("skipped %s from %s, %s", name, candidate.location, rejection)
         return None
     if is_new:
         log.info("new release %s (%s) from %s", name, sha256[:12], candidate.location)
@@ -262,24 +263,60 @@ def _take(state: State, settings: WatchSettings, candidate: Candidate) -> str | 
     return None
 
 
-def _store(settings: WatchSettings, stored: str, data: bytes) -> str | None:
+def _store(
+    settings: WatchSettings, stored: str, data: bytes, neighbour: tuple[Release, str] | None
+) -> str | None:
     """Write the copy and read it as a draft (which fills the extraction cache for the
-    comparison); the reason it is no draft, with the copy removed, if it cannot be read."""
+    comparison); why it is no release, with the copy removed, if it is not a readable
+    draft or not a next version of ``neighbour`` (the release it would follow, or
+    precede: see ``_neighbour``)."""
     path = settings.out / stored
     path.parent.mkdir(exist_ok=True)
     write_atomic(path, data)
+    # Damaged pages are looked for here, whatever --keep-going says: read on, they would
+    # be compared as if the draft lacked their text.
+    reading = replace(settings.compare, extract=replace(settings.compare.extract, keep_going=True))
     try:
-        outline = outline_file(path, settings.compare)
+        outline = outline_file(path, reading)
+        if outline.document.damaged_pages:
+            raise damaged_pages_error(str(path), outline.document.damaged_pages, rest=False)
     except CopDiffError as error:
         _unstore(path)
-        return str(error).removeprefix(f"{path}: ")
+        return f"not a readable draft: {str(error).removeprefix(f'{path}: ')}"
     if len(outline.provisions) < MIN_PROVISIONS:
         # An error or login page served as if it were the draft ("200 OK") reads fine.
         _unstore(path)
         return (
-            f"{len(outline.provisions)} provisions, too few for a draft (at least {MIN_PROVISIONS})"
+            f"not a readable draft: {len(outline.provisions)} provisions, too few for a draft "
+            f"(at least {MIN_PROVISIONS})"
         )
+    if neighbour is None:  # the first release: nothing to resemble
+        return None
+    release, relation = neighbour
+    try:
+        earlier = outline_file(settings.out / release.stored, reading)
+    except CopDiffError:
+        _unstore(path)  # no judging by a release that cannot be read: next run, again
+        raise
+    unlike = unlike_family(earlier, outline, settings.compare.lexicon)
+    if unlike is not None:
+        _unstore(path)
+        return f"not a version of {release.name}, the release it would {relation}: {unlike}"
     return None
+
+
+def _neighbour(
+    releases: list[Release], name: str, published: str | None
+) -> tuple[Release, str] | None:
+    """The release a new one named ``name`` would follow in the chain ("follow"), or, if it
+    would come first, the one it would precede ("precede"); ``None`` for the first."""
+    if not releases:
+        return None
+    sequence = max(release.sequence for release in releases) + 1
+    newcomer = Release("", name, "", "", published, "", sequence)
+    order = release_order([*releases, newcomer])
+    at = order.index(newcomer)
+    return (order[at - 1], "follow") if at else (order[1], "precede")
 
 
 def _unstore(path: Path) -> None:
