@@ -20,6 +20,7 @@ from scipy.sparse import random as sparse_random
 
 from cop_diff import tfidf
 from cop_diff.cli import main
+from cop_diff.extract.pdfengine import PdfEngineName
 from cop_diff.extract.text import extract_text
 from cop_diff.model import Outline
 from cop_diff.segment import segment
@@ -232,7 +233,7 @@ def test_extraction_stops_at_ten_paragraphs_a_provision(
 
 
 def test_a_pdf_page_drawing_too_many_characters_is_refused(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, pdf_engine: PdfEngineName
 ) -> None:
     """A small file whose one page shows a character a million times would take pdfminer
     gigabytes (a layout object for each); the limit is lowered here to keep it quick."""
@@ -241,7 +242,8 @@ def test_a_pdf_page_drawing_too_many_characters_is_refused(
     monkeypatch.setattr(inflation, "MAX_PAGE_GLYPHS", 500)
     path = tmp_path / "busy.pdf"
     path.write_bytes(one_page_pdf(zlib.compress(b"BT /F1 12 Tf 72 720 Td (a) Tj ET\n" * 600)))
-    result = invoke("outline", str(path), "--no-cache")
+    engine = ("--pdf-engine", pdf_engine)
+    result = invoke("outline", str(path), "--no-cache", *engine)
     assert_one_line_error(result, str(path), "a page draws more than 500 characters")
     path.write_bytes(one_page_pdf(zlib.compress(b"BT /F1 12 Tf 72 720 Td (a) Tj ET\n" * 400)))
-    assert "a page draws" not in invoke("outline", str(path), "--no-cache").stderr
+    assert "a page draws" not in invoke("outline", str(path), "--no-cache", *engine).stderr

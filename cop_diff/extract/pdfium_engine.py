@@ -34,7 +34,7 @@ from typing import Any
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from cop_diff.extract.inflation import MAX_PAGE_GLYPHS, too_many_glyphs
+from cop_diff.extract import inflation
 from cop_diff.extract.pdfengine import (
     CHAR_MARGIN,
     LINE_OVERLAP,
@@ -126,12 +126,18 @@ def read_pages(
 def _read_page(document: pdfium.PdfDocument, index: int, source: str) -> PageLines:
     page = document[index]
     try:
+        # The bound pdfminer's device keeps (``inflation.MAX_PAGE_GLYPHS``), on what this
+        # engine walks: pdfium merges glyphs drawn on one spot into one character, but
+        # every drawn object, a glyph's text object among them, is looked at below.
+        drawn = max(pdfium_c.FPDFPage_CountObjects(page.raw), 0)
+        if drawn > inflation.MAX_PAGE_GLYPHS:
+            raise inflation.too_many_glyphs(source)
         height = _page_height(page)
         shapes = _shapes(page.raw, height, None)
         textpage = page.get_textpage()
         try:
-            if textpage.count_chars() > MAX_PAGE_GLYPHS:  # as pdfminer's device bounds it
-                raise too_many_glyphs(source)
+            if textpage.count_chars() > inflation.MAX_PAGE_GLYPHS:
+                raise inflation.too_many_glyphs(source)
             runs = _runs(textpage, index + 1, height, ColumnRules(shapes))
         finally:
             textpage.close()
