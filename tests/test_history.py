@@ -272,10 +272,10 @@ def test_a_series_is_taken_in_the_order_given(samples: History) -> None:
 
 
 def test_markdown_and_text_list_what_got_weaker(samples: History) -> None:
-    from markdown_it import MarkdownIt
+    import cmarkgfm
 
     markdown = render_history(samples, "md")
-    html = MarkdownIt().render(markdown)
+    html = cmarkgfm.github_flavored_markdown_to_html(markdown)
     assert "<h3>Weaker: D1 Sub-Measure 5.2 → D2 Measure 4.2 → D3 Measure II.3.2</h3>" in html
     text = render_history(samples, "text")
     assert "[weaker] D1 Sub-Measure 5.2 -> D2 Measure 4.2 -> D3 Measure II.3.2" in text

@@ -12,9 +12,9 @@ import shutil
 import zlib
 from pathlib import Path
 
+import cmarkgfm
 import pytest
 from click.testing import CliRunner, Result
-from markdown_it import MarkdownIt
 
 from cop_diff.cli import main
 from cop_diff.extract import ExtractSettings
@@ -63,7 +63,7 @@ def test_keep_going_warns_on_stderr_and_in_every_report(damaged: Path, tmp_path:
     page = found.group(0)  # the same sentence everywhere
     assert [w for w in json.loads(outputs["json"].read_text())["warnings"] if page in w]
     assert f"WARNING: {damaged}: " in outputs["txt"].read_text(encoding="utf-8")
-    markdown = MarkdownIt("commonmark").render(outputs["md"].read_text(encoding="utf-8"))
+    markdown = cmarkgfm.github_flavored_markdown_to_html(outputs["md"].read_text(encoding="utf-8"))
     assert "<blockquote>\n<p><strong>Warning:</strong>" in markdown and "page " in markdown
     assert _as_plain(markdown).count("could not be fully decoded") == 1
     assert page in _as_plain(markdown).replace("\\", "")
