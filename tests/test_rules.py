@@ -106,3 +106,14 @@ def test_every_detector_has_examples_and_cases() -> None:
             e.split(":")[0] for c in cases for e in (*c["expect"], *c.get("leans", ()))
         }
         assert reported_kinds <= set(rule.kinds), rule.code
+
+
+def test_every_kind_of_finding_is_explained_for_readers() -> None:
+    """The report explains each kind on hover (rules/kinds.toml): none may be missing,
+    and none listed that no detector reports."""
+    from cop_diff.rules import kind_summaries
+
+    kinds = {kind for rule in RULES for kind in rule.kinds}
+    summaries = kind_summaries()
+    assert set(summaries) == kinds
+    assert all(text.endswith(".") and len(text) > 20 for text in summaries.values())
