@@ -7,14 +7,12 @@ import json
 from dataclasses import asdict
 from typing import Any
 
-from markupsafe import Markup
-
 from cop_diff import __version__
 from cop_diff.exports.markdown import escape_markdown
 from cop_diff.history_view import DraftView, HistoryView, build_history_view
 from cop_diff.model import ChainLink, History, Lineage, SeriesOrder
 from cop_diff.outline import document_record
-from cop_diff.render import REPORT_STYLE, csp_hash, static_source
+from cop_diff.render import FOLDS_SCRIPT, REPORT_STYLE, inline_assets
 from cop_diff.report import summary
 from cop_diff.templating import environment
 
@@ -45,17 +43,11 @@ def render_history(
 def _render_html(view: HistoryView, *, keep_compiled: bool) -> str:
     """One self-contained page: inline CSS and JS, allowed by hash, nothing fetched."""
     env = environment(keep_compiled=keep_compiled)
-    # The redline's look, and what this page adds to it.
-    style = "\n".join(static_source(env, name) for name in (REPORT_STYLE, HISTORY_STYLE))
-    script = static_source(env, HISTORY_SCRIPT)
     return env.get_template("history.html").render(
         h=view,
         version=__version__,
-        # Our own files, checked by static_source: the only markup not autoescaped.
-        css=Markup(style),
-        script=Markup(script),
-        style_hash=csp_hash(style),
-        script_hash=csp_hash(script),
+        # The redline's look and folds, and what this page adds to them.
+        **inline_assets(env, (REPORT_STYLE, HISTORY_STYLE), (FOLDS_SCRIPT, HISTORY_SCRIPT)),
     )
 
 

@@ -22,6 +22,8 @@ REPORT_FORMATS = ("text", "json", "html", "md", "csv", "docx")
 
 REPORT_STYLE = "report/report.css"
 REPORT_SCRIPT = "report/report.js"
+FOLDS_SCRIPT = "report/folds.js"
+"""What opens and folds for a reader, shared by the redline and the history page."""
 
 
 def render_report(
@@ -123,18 +125,28 @@ def csp_hash(source: str) -> str:
     return "sha256-" + base64.b64encode(digest).decode("ascii")
 
 
+def inline_assets(
+    env: jinja2.Environment, styles: tuple[str, ...], scripts: tuple[str, ...]
+) -> dict[str, Markup | str]:
+    """A page's own stylesheets and scripts, each set joined for inlining, and the
+    Content-Security-Policy hashes that allow exactly them."""
+    style = "\n".join(static_source(env, name) for name in styles)
+    script = "\n".join(static_source(env, name) for name in scripts)
+    return {
+        # Our own files, checked by static_source: the only markup not autoescaped.
+        "css": Markup(style),
+        "script": Markup(script),
+        "style_hash": csp_hash(style),
+        "script_hash": csp_hash(script),
+    }
+
+
 def render_html(comparison: Comparison, *, keep_compiled: bool = False) -> str:
     """One self-contained page: inline CSS and JS, allowed by hash, nothing fetched."""
     env = environment(keep_compiled=keep_compiled)
-    style = static_source(env, REPORT_STYLE)
-    script = static_source(env, REPORT_SCRIPT)
     return env.get_template("report.html").render(
         r=build_redline(comparison),
         version=__version__,
-        # Our own files, checked above: they are the only markup not autoescaped.
-        css=Markup(style),
-        script=Markup(script),
-        style_hash=csp_hash(style),
-        script_hash=csp_hash(script),
         warnings=comparison_warnings(comparison),
+        **inline_assets(env, (REPORT_STYLE,), (FOLDS_SCRIPT, REPORT_SCRIPT)),
     )

@@ -1,4 +1,4 @@
-// cop-diff history: filters, permalinks into folded rows, everything open to print.
+// cop-diff history: filters; permalinks, printing and the phone's fold are folds.js.
 // Without JavaScript the page still shows everything; the filters stay hidden.
 (function () {
   "use strict";
@@ -36,36 +36,9 @@
     status.textContent = shown + " of " + rows.length + " provisions shown";
   }
 
-  // Following a permalink into a folded row, or one the filters hid, shows it.
-  function reveal() {
-    var id = decodeURIComponent(window.location.hash.slice(1));
-    var target = id ? document.getElementById(id) : null;
-    if (!target) { return; }
-    if (target.closest("[hidden]")) {
-      form.reset();
-      apply();
-    }
-    if (target.tagName === "DETAILS") { target.open = true; }
-    target.scrollIntoView();
-  }
-
-  var closedForPrint = [];
-  window.addEventListener("beforeprint", function () {
-    closedForPrint = Array.prototype.slice.call(document.querySelectorAll("details:not([open])"));
-    closedForPrint.forEach(function (item) { item.open = true; });
-  });
-  window.addEventListener("afterprint", function () {
-    closedForPrint.forEach(function (item) { item.open = false; });
-    closedForPrint = [];
-  });
-
-  var side = document.getElementById("side-fold");
-  if (window.matchMedia("(max-width: 60rem)").matches) { side.open = false; }
+  var reveal = copDiffFolds(form, apply);
   form.hidden = false;
   form.addEventListener("change", apply);
-  // "reset" fires before the controls take their default values.
-  form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
-  window.addEventListener("hashchange", reveal);
   apply();
   reveal();
 }());

@@ -1,5 +1,5 @@
-// cop-diff redline: filters (kept in the address, so a filtered view can be shared),
-// permalinks into folded sections and provisions, everything open to print.
+// cop-diff redline: filters (kept in the address, so a filtered view can be shared);
+// permalinks, printing and the phone's fold are folds.js (copDiffFolds).
 // Without JavaScript the report still works: folded parts open by a click; no filters.
 (function () {
   "use strict";
@@ -85,39 +85,10 @@
     form.elements.unchanged.checked = params.get("unchanged") === "1";
   }
 
-  // Following a permalink into a folded provision, or one the filters hid, shows it.
-  function reveal() {
-    var id = decodeURIComponent(window.location.hash.slice(1));
-    var target = id ? document.getElementById(id) : null;
-    if (!target) { return; }
-    if (target.closest("[hidden]")) {
-      form.reset();
-      apply();
-    }
-    for (var node = target; node; node = node.parentElement) {
-      if (node.tagName === "DETAILS") { node.open = true; }
-    }
-    target.scrollIntoView();
-  }
-
-  var closedForPrint = [];
-  window.addEventListener("beforeprint", function () {
-    closedForPrint = Array.prototype.slice.call(document.querySelectorAll("details:not([open])"));
-    closedForPrint.forEach(function (item) { item.open = true; });
-  });
-  window.addEventListener("afterprint", function () {
-    closedForPrint.forEach(function (item) { item.open = false; });
-    closedForPrint = [];
-  });
-
-  var side = document.getElementById("side-fold");
-  if (window.matchMedia("(max-width: 60rem)").matches) { side.open = false; }
+  var reveal = copDiffFolds(form, apply);
   form.hidden = false;
   restore();
   form.addEventListener("change", apply);
-  // "reset" fires before the controls take their default values.
-  form.addEventListener("reset", function () { window.setTimeout(apply, 0); });
-  window.addEventListener("hashchange", reveal);
   apply();
   reveal();
 }());
