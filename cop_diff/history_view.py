@@ -32,7 +32,7 @@ from cop_diff.model import (
     Provision,
     SeriesOrder,
 )
-from cop_diff.redline import POSSIBLY, TOC_KINDS, anchor_part, tidy
+from cop_diff.redline import TOC_KINDS, anchor_part, statement, tidy
 from cop_diff.sanity import MIN_ALIGNED_SHARE, aligned_share
 
 FINDING_GROUPS = ("weakening", "strengthening", "worth-a-look", "neutral")
@@ -90,9 +90,7 @@ class StepFindingView:
 
     @property
     def statement(self) -> str:
-        """The explanation without its "Possibly (weakening):" opening, which the tier's
-        own tag ("Leans weaker") says."""
-        return POSSIBLY.sub("", self.finding.explanation, count=1)
+        return statement(self.finding)
 
     @property
     def group(self) -> str:

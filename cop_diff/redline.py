@@ -45,6 +45,13 @@ MAX_DEPTH_CLASS = 6
 
 POSSIBLY = re.compile(r"^Possibly \((?:weakening|strengthening)\): ")
 
+
+def statement(finding: Finding) -> str:
+    """The explanation without its "Possibly (weakening):" opening, which the tier's own
+    tag ("Leans weaker") says wherever a finding is shown."""
+    return POSSIBLY.sub("", finding.explanation, count=1)
+
+
 _SAFE = re.compile(r"[A-Za-z0-9.~-]")
 _ALL_SAFE = re.compile(r"[A-Za-z0-9.~-]*")
 
@@ -190,9 +197,7 @@ class FindingView(_BothSides):
 
     @property
     def statement(self) -> str:
-        """The explanation without its "Possibly (weakening):" opening, which the tier's
-        own tag ("Leans weaker") says where the finding is shown."""
-        return POSSIBLY.sub("", self.finding.explanation, count=1)
+        return statement(self.finding)
 
     @property
     def heading(self) -> str:
