@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from scipy.sparse import csr_matrix
 
 from cop_diff.assignment import best_pairing
-from cop_diff.model import Alignment, Outline, Provision, Relation
+from cop_diff.model import Alignment, AlignSettings, Outline, Provision, Relation
 from cop_diff.tfidf import BLOCK_CELLS, TfIdf, cosine, dense_product
 from cop_diff.words import tokens
 
@@ -54,32 +54,6 @@ MIN_CONTAINED_WORDS = 8
 MAX_CONTAINER_GROWTH = 6
 """A merge target may hold at most this many times the words of what merged into it."""
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "‘": "'", "’": "'", "–": "-", "—": "-"})
-
-
-@dataclass(frozen=True)
-class AlignSettings:
-    """Weights and thresholds of the alignment; each score is in [0, 1]."""
-
-    container_threshold: float = 0.30
-    """A pair of commitments, measures or sections scoring below this is no pair."""
-    leaf_threshold: float = 0.42
-    box_threshold: float = 0.35
-    containment_threshold: float = 0.7
-    """Share of an unpaired provision's weighted words found in a paired one to call it merged.
-
-    The same share lets a paired provision merge into its best match instead, when that
-    match holds more of its words than its partner (see ``_gives_way``)."""
-    parent_bonus: float = 0.12
-    gap_threshold: float = 0.12
-    """Between two paired neighbours, a pair needs only this score (see ``_fill_gaps``)."""
-    leaf_gap_threshold: float = 0.30
-    """The same for list items: a rewritten item between two kept neighbours."""
-
-    def __post_init__(self) -> None:
-        thresholds = ("container", "leaf", "box", "gap", "leaf_gap")
-        for name in (f"{prefix}_threshold" for prefix in thresholds):
-            if not 0 <= getattr(self, name) <= 1:
-                raise ValueError(f"{name} must be within [0, 1]")
 
 
 def group_of(provision: Provision) -> str:

@@ -26,15 +26,12 @@ from collections.abc import Iterable
 from dataclasses import fields, replace
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from cop_diff import __version__
 from cop_diff.cache import cache_dir, read_entry, write_entry
-from cop_diff.model import Alignment, DiffOp, Finding, Outline, PairDiff, Provision
+from cop_diff.model import Alignment, AlignSettings, DiffOp, Finding, Outline, PairDiff, Provision
 from cop_diff.versions import installed_versions
-
-if TYPE_CHECKING:
-    from cop_diff.align import AlignSettings
 
 ALIGNED_SCHEMA = "cop-diff/aligned/1"
 FINDINGS_SCHEMA = "cop-diff/findings/2"

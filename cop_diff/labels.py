@@ -1,4 +1,5 @@
-"""Names a reader understands without the drafts at hand: of drafts and of provisions.
+"""Names a reader understands without the drafts at hand: of drafts, of provisions and
+of the kinds of finding.
 
 A report gets forwarded: it must say which drafts it compares by their own title and
 date (never the sender's folders), and name each place so that it can be found in the
@@ -7,9 +8,12 @@ printed draft ("Measure 2.3, p. 12", "3.2 Selected Systemic Risks, item 4").
 
 from __future__ import annotations
 
+import functools
 import re
+import tomllib
 from collections import Counter
 from datetime import date
+from pathlib import Path
 
 from cop_diff.model import Document, Outline, Provision
 
@@ -44,6 +48,17 @@ def kind_name(kind: str, count: int = 1) -> str:
     if singular.endswith("ix"):
         return singular[:-2] + "ices"
     return singular + ("es" if singular.endswith(("x", "s")) else "s")
+
+
+KINDS_FILE = Path(__file__).parent / "rules" / "kinds.toml"
+
+
+@functools.cache
+def kind_summaries() -> dict[str, str]:
+    """What each kind of finding means, for a reader (``rules/kinds.toml``): data, not
+    code, and readable without loading the detectors."""
+    with KINDS_FILE.open("rb") as file:
+        return dict(tomllib.load(file)["kinds"])
 
 
 def file_name(source: str) -> str:

@@ -26,9 +26,9 @@ from numpy.typing import NDArray
 from cop_diff.lexical import MEMO, gives_examples, modals, phrases
 from cop_diff.lexicon import Lexicon
 from cop_diff.model import Condition, Duty, DutyMatch, Outline, Provision, Quantity, QuantityRole
-from cop_diff.sentences import SentenceIndex, split_sentences
+from cop_diff.sentences import SentenceIndex
 from cop_diff.tfidf import BLOCK_CELLS
-from cop_diff.words import stems
+from cop_diff.words import split_sentences, stems
 
 MATCH_SIMILARITY = 0.25
 """Duties less alike than this (TF-IDF cosine) are not matched, however aligned."""

@@ -171,6 +171,32 @@ list; ``other``: everything else."""
 
 
 @dataclass(frozen=True)
+class AlignSettings:
+    """Weights and thresholds of the alignment; each score is in [0, 1]."""
+
+    container_threshold: float = 0.30
+    """A pair of commitments, measures or sections scoring below this is no pair."""
+    leaf_threshold: float = 0.42
+    box_threshold: float = 0.35
+    containment_threshold: float = 0.7
+    """Share of an unpaired provision's weighted words found in a paired one to call it merged.
+
+    The same share lets a paired provision merge into its best match instead, when that
+    match holds more of its words than its partner (see ``align._gives_way``)."""
+    parent_bonus: float = 0.12
+    gap_threshold: float = 0.12
+    """Between two paired neighbours, a pair needs only this score (see ``align._fill_gaps``)."""
+    leaf_gap_threshold: float = 0.30
+    """The same for list items: a rewritten item between two kept neighbours."""
+
+    def __post_init__(self) -> None:
+        thresholds = ("container", "leaf", "box", "gap", "leaf_gap")
+        for name in (f"{prefix}_threshold" for prefix in thresholds):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} must be within [0, 1]")
+
+
+@dataclass(frozen=True)
 class Alignment:
     """One line of the correspondence between the provisions of two drafts.
 

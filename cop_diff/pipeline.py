@@ -10,7 +10,6 @@ from typing import Any
 
 from cop_diff import analysis_cache
 from cop_diff import cache as extraction_cache
-from cop_diff.align import AlignSettings, align
 from cop_diff.diff import word_diff
 from cop_diff.errors import LimitError, about
 from cop_diff.extract import (
@@ -25,13 +24,20 @@ from cop_diff.extract import (
 )
 from cop_diff.extract.pdfengine import engine_version
 from cop_diff.lexicon import Lexicon, load_lexicon
-from cop_diff.model import Alignment, Comparison, Document, ListDiff, Outline, PairDiff
+from cop_diff.model import (
+    Alignment,
+    AlignSettings,
+    Comparison,
+    Document,
+    Finding,
+    ListDiff,
+    Outline,
+    PairDiff,
+)
 from cop_diff.rank import rank_findings
-from cop_diff.rules import run_rules
-from cop_diff.rules.base import RuleContext
 from cop_diff.segment import SegmentSettings, default_settings, segment
-from cop_diff.sentences import split_sentences
 from cop_diff.timing import stage
+from cop_diff.words import split_sentences
 
 DIFFED_RELATIONS = frozenset({"changed", "moved"})
 PAIRED_RELATIONS = frozenset({"unchanged", "changed", "moved"})
@@ -207,7 +213,7 @@ def compare(old: Outline, new: Outline, settings: Settings, *, cached: bool = Fa
     key = analysis_cache.aligned_key(old, new, settings.align) if cached else None
     with stage("align"):
         stored = analysis_cache.load_aligned(key) if key else None
-        alignment = stored[0] if stored else align(old, new, settings.align)
+        alignment = stored[0] if stored else _align(old, new, settings.align)
     with stage("diff"):
         diffs = stored[1] if stored else pair_diffs(old, new, alignment)
     if key and not stored:
@@ -218,8 +224,7 @@ def compare(old: Outline, new: Outline, settings: Settings, *, cached: bool = Fa
         findings_key = analysis_cache.findings_key(key, fingerprint) if key else None
         findings = analysis_cache.load_findings(findings_key) if findings_key else None
         if findings is None:
-            context = RuleContext.build(old, new, alignment, lists, settings.lexicon)
-            findings = rank_findings(run_rules(context), old, new)
+            findings = _detect(old, new, alignment, lists, settings.lexicon)
             if findings_key:
                 analysis_cache.store_findings(findings_key, findings)
     return Comparison(
@@ -230,6 +235,30 @@ def compare(old: Outline, new: Outline, settings: Settings, *, cached: bool = Fa
         findings=findings,
         lists=lists,
     )
+
+
+# The analysis modules are imported when an analysis is not in the cache: numpy, SciPy
+# and the detectors are most of a warm compare's start-up, and it never runs them.
+
+
+def _align(old: Outline, new: Outline, settings: AlignSettings) -> tuple[Alignment, ...]:
+    from cop_diff.align import align
+
+    return align(old, new, settings)
+
+
+def _detect(
+    old: Outline,
+    new: Outline,
+    alignment: tuple[Alignment, ...],
+    lists: tuple[ListDiff, ...],
+    lexicon: Lexicon,
+) -> tuple[Finding, ...]:
+    from cop_diff.rules import run_rules
+    from cop_diff.rules.base import RuleContext
+
+    context = RuleContext.build(old, new, alignment, lists, lexicon)
+    return rank_findings(run_rules(context), old, new)
 
 
 def pair_diffs(

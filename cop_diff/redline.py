@@ -11,10 +11,11 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import get_args
 
 from cop_diff.diff import word_diff
-from cop_diff.labels import kind_name, long_labels, places
+from cop_diff.labels import kind_name, kind_summaries, long_labels, places
 from cop_diff.model import (
     Alignment,
     Comparison,
@@ -26,7 +27,6 @@ from cop_diff.model import (
     Relation,
 )
 from cop_diff.rank import LEANING_ORDER, TIER_ORDER
-from cop_diff.rules import kind_summaries
 
 DIRECTIONS: tuple[Direction, ...] = get_args(Direction)
 RELATIONS: tuple[Relation, ...] = get_args(Relation)
@@ -52,8 +52,12 @@ def statement(finding: Finding) -> str:
     return POSSIBLY.sub("", finding.explanation, count=1)
 
 
-_SAFE = re.compile(r"[A-Za-z0-9.~-]")
-_ALL_SAFE = re.compile(r"[A-Za-z0-9.~-]*")
+_UNSAFE = re.compile(r"[^A-Za-z0-9.~-]")
+
+
+def _escape(unsafe: re.Match[str]) -> str:
+    char = unsafe.group()
+    return "__" if char == "/" else f"_{ord(char):x}_"
 
 
 def anchor_part(provision_id: str) -> str:
@@ -63,17 +67,7 @@ def anchor_part(provision_id: str) -> str:
     ``__``; any other character becomes ``_<hex code>_``. Two ids never share a result,
     because ``_`` only ever starts one of these two escapes.
     """
-    if _ALL_SAFE.fullmatch(provision_id):
-        return provision_id  # most ids: one test instead of one per character
-    out = []
-    for char in provision_id:
-        if _SAFE.fullmatch(char):
-            out.append(char)
-        elif char == "/":
-            out.append("__")
-        else:
-            out.append(f"_{ord(char):x}_")
-    return "".join(out)
+    return _UNSAFE.sub(_escape, provision_id)
 
 
 def old_anchor(provision_id: str) -> str:
@@ -126,12 +120,13 @@ class Row(_BothSides):
     binding: bool = False
     in_toc: bool = False
 
-    @property
+    # Cached: the template reads each side twice (is there text? then the text).
+    @cached_property
     def old_ops(self) -> tuple[DiffOp, ...]:
         """The old side's words: kept and deleted."""
         return _only(self.ops, -1) if self.old else ()
 
-    @property
+    @cached_property
     def new_ops(self) -> tuple[DiffOp, ...]:
         """The new side's words: kept and inserted."""
         return _only(self.ops, 1) if self.new else ()
@@ -300,19 +295,17 @@ def _only(ops: Iterable[DiffOp], side: int) -> tuple[DiffOp, ...]:
     return tidy(op for op in ops if op.op in (0, side))
 
 
-_EDGES = re.compile(r"^(\s*)(.*?)(\s*)$", re.DOTALL)
-
-
 def tidy(ops: Iterable[DiffOp]) -> tuple[DiffOp, ...]:
     """Spaces and line breaks at the edges of a deletion or insertion are shown as kept:
     a "−" mark before a paragraph break, or a struck-through space, says nothing."""
     result: list[DiffOp] = []
     for op in ops:
-        match = _EDGES.match(op.text)
-        if op.op == 0 or match is None or not match.group(2):
+        core = op.text.strip()
+        if op.op == 0 or not core:
             result.append(op)
             continue
-        lead, core, trail = match.groups()
+        start = len(op.text) - len(op.text.lstrip())
+        lead, trail = op.text[:start], op.text[start + len(core) :]
         if lead:
             result.append(DiffOp(0, lead))
         result.append(DiffOp(op.op, core))

@@ -6,7 +6,6 @@ to drawing up" are one sentence whose force changed, which the modal rule report
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -15,27 +14,7 @@ from numpy.typing import NDArray
 from cop_diff.lexicon import Lexicon
 from cop_diff.model import Outline
 from cop_diff.tfidf import TfIdf, cosine
-from cop_diff.words import stems
-
-_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[(\"“‘A-Z0-9])|\n{2,}")
-_ABBREVIATION = re.compile(
-    r"(?:\b(?:cf|e\.g|i\.e|etc|no|nos|art|arts|para|paras|p|pp|vs|incl|approx|ca|fig|sec)\.)$",
-    re.IGNORECASE,
-)
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of a text; "(cf. Commitment 17)" and "e.g. Measure 2" do not end one."""
-    sentences: list[str] = []
-    for piece in _SENTENCE_END.split(text):
-        piece = piece.strip() if piece else ""
-        if not piece:
-            continue
-        if sentences and _ABBREVIATION.search(sentences[-1]):
-            sentences[-1] = f"{sentences[-1]} {piece}"
-        else:
-            sentences.append(piece)
-    return sentences
+from cop_diff.words import split_sentences, stems
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,8 @@ def environment(*, keep_compiled: bool = False) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        # Templates do not change while cop-diff runs: no stat() for each include.
+        auto_reload=False,
         bytecode_cache=_bytecode_cache() if keep_compiled else None,
     )
     # How every output names a draft: by title and date, never by a local path.

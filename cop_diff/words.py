@@ -1,4 +1,5 @@
-"""Words for comparing texts: lower-cased tokens and their stems (Snowball).
+"""Sentences and words for comparing texts: sentences, lower-cased tokens and their stems
+(Snowball).
 
 "drawing up" and "draw up" must count as the same words when deciding whether a
 sentence survived into the next draft; the Snowball stemmers cover 30+ languages.
@@ -12,6 +13,25 @@ from functools import lru_cache
 import snowballstemmer
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
+_SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[(\"“‘A-Z0-9])|\n{2,}")
+_ABBREVIATION = re.compile(
+    r"(?:\b(?:cf|e\.g|i\.e|etc|no|nos|art|arts|para|paras|p|pp|vs|incl|approx|ca|fig|sec)\.)$",
+    re.IGNORECASE,
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Sentences of a text; "(cf. Commitment 17)" and "e.g. Measure 2" do not end one."""
+    sentences: list[str] = []
+    for piece in _SENTENCE_END.split(text):
+        piece = piece.strip() if piece else ""
+        if not piece:
+            continue
+        if sentences and _ABBREVIATION.search(sentences[-1]):
+            sentences[-1] = f"{sentences[-1]} {piece}"
+        else:
+            sentences.append(piece)
+    return sentences
 
 
 def tokens(text: str) -> list[str]:

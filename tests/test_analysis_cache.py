@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -9,9 +11,8 @@ import pytest
 
 import cop_diff.pipeline
 from cop_diff import analysis_cache
-from cop_diff.align import AlignSettings
 from cop_diff.lexicon import load_lexicon
-from cop_diff.model import Comparison
+from cop_diff.model import AlignSettings, Comparison
 from cop_diff.pipeline import Settings, compare_files
 from cop_diff.report import report_json
 
@@ -38,9 +39,9 @@ def calls(monkeypatch: pytest.MonkeyPatch) -> dict[str, int]:
 
         return run
 
-    monkeypatch.setattr(cop_diff.pipeline, "align", counting("align", cop_diff.pipeline.align))
-    rules = cop_diff.pipeline.run_rules
-    monkeypatch.setattr(cop_diff.pipeline, "run_rules", counting("detect", rules))
+    monkeypatch.setattr(cop_diff.pipeline, "_align", counting("align", cop_diff.pipeline._align))
+    detect = cop_diff.pipeline._detect
+    monkeypatch.setattr(cop_diff.pipeline, "_detect", counting("detect", detect))
     return counts
 
 
@@ -183,3 +184,39 @@ def test_an_unwritable_cache_is_skipped(cache_dir: Path, calls: dict[str, int]) 
     first = run()
     assert run() == first
     assert calls == {"align": 2, "detect": 2}
+
+
+ANALYSIS_MODULES = ("numpy", "scipy", "cop_diff.align", "cop_diff.rules", "cop_diff.sentences")
+"""What only an analysis needs: importing them was most of a warm compare's start-up."""
+
+IMPORTED_AFTER_COMPARE = """
+import sys
+from cop_diff.cli import main
+try:
+    main(sys.argv[1:-1])
+except SystemExit:
+    pass
+print(" ".join(sorted(name for name in sys.modules if name in sys.argv[-1].split(","))))
+"""
+
+
+def test_a_compare_read_back_never_imports_the_analysis(cache_dir: Path, tmp_path: Path) -> None:
+    """A warm compare (another format of a comparison already made) reads the analysis
+    back and renders it: numpy, SciPy and the detectors stay unloaded (#15)."""
+    report = tmp_path / "report.html"
+    compare = ["compare", str(OLD), str(NEW), "-o", str(report)]
+
+    def imported() -> set[str]:
+        command = [
+            sys.executable,
+            "-c",
+            IMPORTED_AFTER_COMPARE,
+            *compare,
+            ",".join(ANALYSIS_MODULES),
+        ]
+        done = subprocess.run(command, capture_output=True, text=True, check=True)
+        return set(done.stdout.split())
+
+    assert imported() == set(ANALYSIS_MODULES)  # the first run analyses
+    assert report.is_file()
+    assert imported() == set()

@@ -111,7 +111,7 @@ def test_every_detector_has_examples_and_cases() -> None:
 def test_every_kind_of_finding_is_explained_for_readers() -> None:
     """The report explains each kind on hover (rules/kinds.toml): none may be missing,
     and none listed that no detector reports."""
-    from cop_diff.rules import kind_summaries
+    from cop_diff.labels import kind_summaries
 
     kinds = {kind for rule in RULES for kind in rule.kinds}
     summaries = kind_summaries()

@@ -3,7 +3,7 @@ not continue the releases before it (an error or login page served with status 2
 another document linked beside the drafts) is skipped and logged, never a release.
 
 The test: enough of the new file's sentences resemble one of the release it would follow
-(``sanity.unlike_family``). It must let through the real drafts, consecutive releases
+(``watch.family.unlike_family``). It must let through the real drafts, consecutive releases
 rewritten and renumbered throughout, and stop documents of other families, even codes of
 practice in the same style."""
 
@@ -20,7 +20,7 @@ import pytest
 from cop_diff.lexicon import load_lexicon
 from cop_diff.model import Outline
 from cop_diff.pipeline import Settings, outline_file
-from cop_diff.sanity import MIN_FAMILY_SHARE, family_resemblance, unlike_family
+from cop_diff.watch.family import MIN_FAMILY_SHARE, family_resemblance, unlike_family
 from cop_diff.watch.job import WatchSettings, run_once
 
 ROOT = Path(__file__).resolve().parent.parent

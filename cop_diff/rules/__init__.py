@@ -6,11 +6,8 @@ The catalogue is an explicit tuple, not a registry filled at import time.
 
 from __future__ import annotations
 
-import functools
-import tomllib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
-from pathlib import Path
 from types import ModuleType
 
 from cop_diff.model import Finding
@@ -81,16 +78,6 @@ RULES: tuple[Rule, ...] = (
     _rule(scope),
     _rule(concept),
 )
-
-KINDS_FILE = Path(__file__).with_name("kinds.toml")
-
-
-@functools.cache
-def kind_summaries() -> dict[str, str]:
-    """What each kind of finding means, for a reader (``kinds.toml``): data, not code."""
-    with KINDS_FILE.open("rb") as file:
-        return dict(tomllib.load(file)["kinds"])
-
 
 DIRECTION_ORDER = {"weakening": 0, "strengthening": 1, "neutral": 2}
 REPORT_CONFIDENCE = 0.7

@@ -32,8 +32,9 @@ from cop_diff.output import TEMPORARY, write_all_atomic, write_atomic
 from cop_diff.pipeline import Settings, compare_files, outline_file
 from cop_diff.render import csp_hash, render_report, static_source
 from cop_diff.report import summary
-from cop_diff.sanity import comparison_warnings, unlike_family
+from cop_diff.sanity import comparison_warnings
 from cop_diff.templating import environment
+from cop_diff.watch.family import unlike_family
 from cop_diff.watch.fetch import Fetched, HttpSettings, check_url, get
 from cop_diff.watch.notify import Published, deliver
 from cop_diff.watch.sources import folder_candidates, is_url, link_name, page_candidates
