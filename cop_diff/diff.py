@@ -53,6 +53,10 @@ def _word_diff(old: str, new: str) -> tuple[DiffOp, ...]:
     diff-match-patch diffs characters; each distinct token is encoded as one character
     (as its line mode does for lines), diffed, cleaned up for people, and decoded.
     """
+    if not old or not new or old == new:
+        # All deleted, all inserted or all kept: what diff-match-patch would say, unencoded.
+        sides: tuple[tuple[Op, str], ...] = ((0, old),) if old == new else ((-1, old), (1, new))
+        return tuple(DiffOp(op, text) for op, text in sides if text)
     table: dict[str, str] = {}
     tokens: list[str] = []
 

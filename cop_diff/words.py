@@ -18,6 +18,9 @@ _ABBREVIATION = re.compile(
     r"(?:\b(?:cf|e\.g|i\.e|etc|no|nos|art|arts|para|paras|p|pp|vs|incl|approx|ca|fig|sec)\.)$",
     re.IGNORECASE,
 )
+_ABBREVIATED = len("approx.") + 1
+"""An abbreviation ends a sentence in its last characters: only those are searched (a
+search from a later start still sees the character before it, for the word boundary)."""
 
 
 def split_sentences(text: str) -> list[str]:
@@ -27,7 +30,7 @@ def split_sentences(text: str) -> list[str]:
         piece = piece.strip() if piece else ""
         if not piece:
             continue
-        if sentences and _ABBREVIATION.search(sentences[-1]):
+        if sentences and _ABBREVIATION.search(sentences[-1], len(sentences[-1]) - _ABBREVIATED):
             sentences[-1] = f"{sentences[-1]} {piece}"
         else:
             sentences.append(piece)

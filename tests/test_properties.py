@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from cop_diff.diff import rebuild, semantic_diff, word_diff
 from cop_diff.extract.text import extract_text
-from cop_diff.model import Comparison, Outline
+from cop_diff.model import Comparison, DiffOp, Outline
 from cop_diff.pipeline import Settings, compare
 from cop_diff.segment import segment
 
@@ -209,6 +209,15 @@ def test_the_word_diff_rebuilds_draft_like_texts(old: str, new: str) -> None:
     ops = word_diff(old, new)
     assert rebuild(ops, -1) == old and rebuild(ops, 1) == new
     assert all(op.text for op in ops)
+
+
+@PROPERTY
+@given(drafts())
+def test_a_text_against_nothing_or_itself_is_one_run(text: str) -> None:
+    """Without diffing: all inserted, all deleted or all kept, as diff-match-patch says."""
+    for old, new in ((text, text), ("", text), (text, "")):
+        expected = tuple(DiffOp(op, t) for op, t in semantic_diff(old, new) if t)
+        assert word_diff(old, new) == expected
 
 
 @PROPERTY
