@@ -319,6 +319,17 @@ class Release:
     first_seen: str
     sequence: int
     """Order of discovery: the last resort for ordering releases."""
+    title: str | None = None
+    """The draft's own title (``Document.title``), as its reports name it; ``None`` when it
+    gives none, or for a release stored by a cop-diff before 0.x that did not keep it."""
+    dated: str | None = None
+    """The date the draft gives itself (``Document.date``), which may differ from when it
+    was published."""
+
+    @property
+    def display_name(self) -> str:
+        """What a reader knows it by: its own title, else its file name."""
+        return self.title or self.name
 
 
 @dataclass(frozen=True)

@@ -157,13 +157,17 @@ def test_each_new_release_is_compared_once_and_notified_once(watch: Watch) -> No
 
     key, body = watch.hook.received[1]
     assert body["old"]["name"] == "sample-v2.pdf" and body["new"]["name"] == "sample-v3.pdf"
+    # Named as the reports name them: by the drafts' own titles and dates.
+    assert body["new"]["title"].startswith("Third Draft Code of Practice")
+    assert (body["old"]["dated"], body["new"]["dated"]) == ("2032-07-20", "2032-11-03")
     assert body["id"] == key
     assert set(body["summary"]) >= {"weakening", "strengthening", "neutral", "finding"}
     assert body["summary"]["weakening"] >= 1 and body["top_weakenings"]
     html_report = Path(body["reports"]["html"])
     assert html_report.is_file() and html_report.parent == watch.out / "reports"
     mail = email.message_from_bytes(watch.mailbox.messages[1])
-    assert "sample-v3.pdf vs sample-v2.pdf" in mail["Subject"]
+    assert mail["Subject"].startswith("cop-diff: Third Draft Code of Practice")
+    assert "vs Second Draft Code of Practice" in " ".join(mail["Subject"].split())
     parts = {part.get_content_type(): part for part in mail.walk()}
     body_text = parts["text/plain"].get_payload(decode=True).decode()
     assert f"{body['summary']['weakening']} weakening(s)" in body_text
@@ -172,6 +176,8 @@ def test_each_new_release_is_compared_once_and_notified_once(watch: Watch) -> No
 
     index = (watch.out / "index.html").read_text(encoding="utf-8")
     assert index.count("redline</a>") == 2
+    assert index.count(">First Draft Code of Practice for Operators") == 2  # a draft, a pair
+    assert "20 Jul 2032" in index and ">sample-v2.pdf</a>" in index
     assert '<a href="history.html">History of all 3 drafts</a>' in index
     assert index.index("sample-v3.pdf") < index.index("sample-v1.pdf")  # newest first
     assert_no_partial_files(watch.out)

@@ -167,7 +167,7 @@ def test_a_watched_folder_and_its_index_as_a_reader_sees_it(tmp_path: Path) -> N
         assert watch.errors == [] and watch.requests == []
         rows = page.locator("#comparisons + table tbody tr")
         assert rows.count() == 2
-        assert rows.first.locator("td").nth(1).inner_text().startswith("sample-v3.pdf")
+        assert rows.first.locator("td").nth(1).inner_text().startswith("Third Draft Code of")
         page.screenshot(path=artifact("watch-index.png"), full_page=True)
         page.locator("a", has_text="redline").first.click()
         page.wait_for_load_state("load")
@@ -339,20 +339,30 @@ def test_only_the_files_cop_diff_wrote_are_cleaned_in_out(tmp_path: Path) -> Non
     assert not (out / ".index.html.x1y2.cop-diff.tmp").exists()
 
 
-def test_a_state_of_the_previous_schema_is_upgraded_in_place(tmp_path: Path) -> None:
+def test_a_state_of_an_earlier_schema_is_upgraded_in_place(tmp_path: Path) -> None:
     import sqlite3
 
     from cop_diff.watch.state import SCHEMA_VERSION, State
 
     path = tmp_path / "state.db"
     State(path).close()
-    with sqlite3.connect(path) as db:  # as the first schema had it
+    with sqlite3.connect(path) as db:  # as the first schema had it, with a release
         db.execute("ALTER TABLE notifications DROP COLUMN given_up")
+        db.execute("ALTER TABLE releases DROP COLUMN title")
+        db.execute("ALTER TABLE releases DROP COLUMN dated")
         db.execute("UPDATE meta SET value = '1' WHERE key = 'schema'")
+        db.execute(
+            "INSERT INTO releases VALUES ('ab12', 'd1.pdf', '/src/d1.pdf', 'drafts/ab12/d1.pdf', "
+            "NULL, '2026-01-01T00:00:00+00:00', 1)"
+        )
     state = State(path)
     try:
         columns = {row[1] for row in state.db.execute("PRAGMA table_info(notifications)")}
         version = state.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0]
+        (release,) = state.releases()
     finally:
         state.close()
-    assert "given_up" in columns and int(version) == SCHEMA_VERSION == 2
+    assert "given_up" in columns and int(version) == SCHEMA_VERSION == 3
+    # A release stored before titles were kept is named by its file.
+    assert (release.name, release.title, release.dated) == ("d1.pdf", None, None)
+    assert release.display_name == "d1.pdf"

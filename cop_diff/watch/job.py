@@ -27,7 +27,14 @@ from cop_diff.errors import CopDiffError, InputError
 from cop_diff.extract import damaged_pages_error
 from cop_diff.history import history_files
 from cop_diff.history_report import render_history
-from cop_diff.model import Candidate, ComparisonRecord, Notification, Release, SeriesOrder
+from cop_diff.model import (
+    Candidate,
+    ComparisonRecord,
+    Document,
+    Notification,
+    Release,
+    SeriesOrder,
+)
 from cop_diff.output import TEMPORARY, write_all_atomic, write_atomic
 from cop_diff.pipeline import Settings, compare_files, outline_file
 from cop_diff.render import csp_hash, render_report, static_source
@@ -238,15 +245,25 @@ def _take(state: State, settings: WatchSettings, candidate: Candidate) -> str | 
     # A folder per release keeps the file's own name, which the reports show.
     stored = f"drafts/{sha256[:12]}/{safe_name(name)}"
     neighbour = _neighbour(state.releases(), name, candidate.published) if is_new else None
-    rejection = _store(settings, stored, data, neighbour) if is_new else None
+    read = _store(settings, stored, data, neighbour) if is_new else None
+    rejection = read if isinstance(read, str) else None
     try:
         with state.transaction():
             if rejection is not None:
                 state.reject(sha256, name, candidate.location, rejection, utc_now())
-            elif is_new:
-                state.add_release(
-                    sha256, name, candidate.location, stored, candidate.published, utc_now()
+            elif isinstance(read, Document):
+                release = Release(
+                    sha256,
+                    name,
+                    candidate.location,
+                    stored,
+                    candidate.published,
+                    utc_now(),
+                    sequence=0,  # the next, given by the state
+                    title=read.title,
+                    dated=read.date,
                 )
+                state.add_release(release)
             if fetched is not None:
                 state.remember(candidate.location, fetched.etag, fetched.last_modified, None)
     except BaseException:
@@ -266,11 +283,11 @@ def _take(state: State, settings: WatchSettings, candidate: Candidate) -> str | 
 
 def _store(
     settings: WatchSettings, stored: str, data: bytes, neighbour: tuple[Release, str] | None
-) -> str | None:
+) -> Document | str:
     """Write the copy and read it as a draft (which fills the extraction cache for the
-    comparison); why it is no release, with the copy removed, if it is not a readable
-    draft or not a next version of ``neighbour`` (the release it would follow, or
-    precede: see ``_neighbour``)."""
+    comparison): the draft read; or why it is no release, with the copy removed, if it is
+    not a readable draft or not a next version of ``neighbour`` (the release it would
+    follow, or precede: see ``_neighbour``)."""
     path = settings.out / stored
     path.parent.mkdir(exist_ok=True)
     write_atomic(path, data)
@@ -292,7 +309,7 @@ def _store(
             f"(at least {MIN_PROVISIONS})"
         )
     if neighbour is None:  # the first release: nothing to resemble
-        return None
+        return outline.document
     release, relation = neighbour
     try:
         earlier = outline_file(settings.out / release.stored, reading)
@@ -303,7 +320,7 @@ def _store(
     if unlike is not None:
         _unstore(path)
         return f"not a version of {release.name}, the release it would {relation}: {unlike}"
-    return None
+    return outline.document
 
 
 def _neighbour(

@@ -56,7 +56,13 @@ def payload(record: ComparisonRecord, where: Published, key: str) -> dict[str, A
 
 
 def _release_facts(release: Release) -> dict[str, str]:
-    return {"name": release.name, "sha256": release.sha256, "source": release.location}
+    return {
+        "title": release.display_name,
+        "name": release.name,
+        "dated": release.dated or "",
+        "sha256": release.sha256,
+        "source": release.location,
+    }
 
 
 def deliver(
@@ -89,7 +95,7 @@ def _send_mail(
     message = EmailMessage()
     summary = record.summary
     message["Subject"] = (
-        f"cop-diff: {record.new.name} vs {record.old.name}: "
+        f"cop-diff: {record.new.display_name} vs {record.old.display_name}: "
         f"{summary['weakening']} weakening(s), {summary['strengthening']} strengthening(s)"
     )
     message["From"] = sender

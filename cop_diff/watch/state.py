@@ -15,12 +15,13 @@ import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import fields, replace
 from pathlib import Path
 
 from cop_diff.errors import CopDiffError, ExitCode
 from cop_diff.model import ComparisonRecord, Notification, Release
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS releases (
@@ -30,7 +31,9 @@ CREATE TABLE IF NOT EXISTS releases (
     stored TEXT NOT NULL,
     published TEXT,
     first_seen TEXT NOT NULL,
-    sequence INTEGER NOT NULL UNIQUE
+    sequence INTEGER NOT NULL UNIQUE,
+    title TEXT,
+    dated TEXT
 );
 CREATE TABLE IF NOT EXISTS rejected (
     sha256 TEXT PRIMARY KEY,
@@ -68,7 +71,10 @@ CREATE TABLE IF NOT EXISTS notifications (
     given_up TEXT
 );
 """
-MIGRATIONS = {1: ("ALTER TABLE notifications ADD COLUMN given_up TEXT",)}
+MIGRATIONS = {
+    1: ("ALTER TABLE notifications ADD COLUMN given_up TEXT",),
+    2: ("ALTER TABLE releases ADD COLUMN title TEXT", "ALTER TABLE releases ADD COLUMN dated TEXT"),
+}
 """Schema version -> the statements that bring it to the next one."""
 
 
@@ -181,24 +187,24 @@ class State:
     # Releases
 
     def releases(self) -> list[Release]:
-        rows = self.db.execute(
-            "SELECT sha256, name, location, stored, published, first_seen, sequence "
-            "FROM releases ORDER BY sequence"
-        )
+        columns = ", ".join(field.name for field in fields(Release))
+        rows = self.db.execute(f"SELECT {columns} FROM releases ORDER BY sequence")
         return [Release(*row) for row in rows]
 
     def known(self, sha256: str) -> bool:
         query = "SELECT 1 FROM releases WHERE sha256 = ?"
         return self.db.execute(query, (sha256,)).fetchone() is not None
 
-    def add_release(
-        self, sha256: str, name: str, location: str, stored: str, published: str | None, now: str
-    ) -> None:
+    def add_release(self, release: Release) -> Release:
+        """Stores ``release`` as the latest found; its ``sequence`` is given here."""
         (last,) = self.db.execute("SELECT coalesce(max(sequence), 0) FROM releases").fetchone()
+        release = replace(release, sequence=last + 1)
+        columns = [field.name for field in fields(Release)]  # the table's columns
         self.db.execute(
-            "INSERT INTO releases VALUES (?, ?, ?, ?, ?, ?, ?)",
-            (sha256, name, location, stored, published, now, last + 1),
+            f"INSERT INTO releases ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
+            tuple(getattr(release, column) for column in columns),
         )
+        return release
 
     def rejected(self, sha256: str) -> bool:
         """Whether this content was found not to be a readable draft."""
