@@ -321,7 +321,7 @@ class Release:
     """Order of discovery: the last resort for ordering releases."""
     title: str | None = None
     """The draft's own title (``Document.title``), as its reports name it; ``None`` when it
-    gives none, or for a release stored by a cop-diff before 0.x that did not keep it."""
+    gives none, or for a release stored before the state kept titles (schema 3)."""
     dated: str | None = None
     """The date the draft gives itself (``Document.date``), which may differ from when it
     was published."""
