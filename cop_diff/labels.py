@@ -105,6 +105,18 @@ def _short(heading: str) -> str:
     return f"{cut}…"
 
 
+_WORDED_LABEL = re.compile(r"[^\W\d_]+ \S+")
+"""A label that says what the part is ("Row 4"), unlike a bare marker ("(b)", "3.", "•")."""
+
+
+def part_label(provision: Provision) -> str | None:
+    """ "row 4" for a table's row, to follow its table's name ("Table 1, row 4"); ``None``
+    for a part with a bare marker."""
+    if _WORDED_LABEL.fullmatch(provision.label):
+        return provision.label[0].lower() + provision.label[1:]
+    return None
+
+
 def own_label(provision: Provision) -> str:
     """The label, with the heading when the label is a bare number ("3.2" says nothing)."""
     bare = provision.number is not None and provision.label.strip("()., ") == provision.number
@@ -137,7 +149,8 @@ def long_labels(outline: Outline) -> dict[str, str]:
             labels[provision.id] = f"{context} {provision.label}"
         elif provision.kind in PART_KINDS:
             what = "item" if provision.kind == "list-item" else "paragraph"
-            labels[provision.id] = f"{context}, {what} {position[provision.id]}"
+            part = part_label(provision) or f"{what} {position[provision.id]}"
+            labels[provision.id] = f"{context}, {part}"
         else:
             labels[provision.id] = f"{context}, {provision.label}"
     return labels

@@ -48,8 +48,10 @@ POSSIBLY = re.compile(r"^Possibly \((?:weakening|strengthening)\): ")
 
 def statement(finding: Finding) -> str:
     """The explanation without its "Possibly (weakening):" opening, which the tier's own
-    tag ("Leans weaker") says wherever a finding is shown."""
-    return POSSIBLY.sub("", finding.explanation, count=1)
+    tag ("Leans weaker") says wherever a finding is shown; a sentence again ("row 4 of
+    Table 1 lost a duty" -> "Row 4 ...")."""
+    text = POSSIBLY.sub("", finding.explanation, count=1)
+    return text[:1].upper() + text[1:]
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9.~-]")

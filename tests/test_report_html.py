@@ -256,3 +256,31 @@ def test_a_removed_provision_says_where_its_duties_went() -> None:
     note = row.xpath(".//div[@class='side-new']/p")[0]
     assert "its duties are now in Measure II.6.3" in note.text_content()
     assert note.xpath(".//a/@href") == ["#new-measure-II.6.3"]
+
+
+def test_a_table_row_is_named_as_a_row_of_its_table(tmp_path: Path) -> None:
+    from cop_diff.pipeline import Settings, outline_file
+    from cop_diff.rules.base import name
+
+    draft = tmp_path / "draft.html"
+    draft.write_text(
+        "<h2>Measure 1.1 Documentation</h2><p>Signatories shall document:</p>"
+        "<table><thead><tr><th>Item</th><th>Detail</th></tr></thead>"
+        "<tbody><tr><td>Name</td><td>The model name</td></tr>"
+        "<tr><td>Licence</td><td>The licence</td></tr></tbody></table>",
+        encoding="utf-8",
+    )
+    outline = outline_file(draft, Settings(cache=False))
+    by_id = {p.id: p for p in outline.provisions}
+    (second,) = [p for p in outline.provisions if p.label == "Row 2"]
+    assert long_labels(outline)[second.id] == "Table 1, row 2"
+    assert name(second, by_id) == "row 2 of Table 1"
+
+
+def test_a_finding_shown_under_its_tier_reads_as_a_sentence() -> None:
+    from cop_diff.model import Finding
+    from cop_diff.redline import statement
+
+    explanation = "Possibly (weakening): row 4 of Table 1 lost a duty: ... is gone."
+    finding = Finding("obligation-removed", "neutral", "t/4", None, "x", "", explanation, 0.5)
+    assert statement(finding) == "Row 4 of Table 1 lost a duty: ... is gone."

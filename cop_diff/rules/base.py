@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from cop_diff.assignment import best_pairing
 from cop_diff.concepts import ConceptLedger, build_concepts
 from cop_diff.diff import word_diff
+from cop_diff.labels import part_label
 from cop_diff.ledger import Ledger, build_ledger
 from cop_diff.lexicon import Lexicon
 from cop_diff.model import Alignment, DiffOp, Direction, Finding, ListDiff, Outline, Provision
@@ -449,7 +450,8 @@ def name(provision: Provision, by_id: dict[str, Provision]) -> str:
         where = name(parent, by_id) if parent is not None else "the preamble"
         if provision.kind == "recital":
             return provision.label
-        what = "an item" if provision.label == "•" else f"item {provision.label}"
+        bare = "an item" if provision.label == "•" else f"item {provision.label}"
+        what = part_label(provision) or bare
         return f"{what} of {where}" if provision.kind != "paragraph" else f"a paragraph of {where}"
     return provision.label
 
