@@ -4,7 +4,7 @@ Numbers are not identities: drafts renumber, move measures between commitments, 
 commitment into an appendix and merge several into one. Every pair of provisions gets a
 score from all the signals (text, subtree text, heading, label, kind, position, parent),
 and one global assignment per group (containers, boxes, list items and paragraphs)
-picks the pairing with the highest total score (the Hungarian method, via SciPy), not
+picks the pairing with the highest total score (``assignment.best_pairing``), not
 the first good-looking match; a pair that only stands because the assignment is one to
 one, when one side's text went into another paired provision, gives way to a merge. What
 stays unpaired is then checked for being merged into, or split out of, a paired
@@ -22,17 +22,21 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from scipy.sparse import csr_matrix
-
 from cop_diff.assignment import best_pairing
-from cop_diff.model import Alignment, Outline, Provision, Relation
-from cop_diff.tfidf import BLOCK_CELLS, TfIdf, cosine, dense_product
+from cop_diff.model import Alignment, Outline, Provision, Relation, SparseRows
+from cop_diff.tfidf import (
+    BLOCK_CELLS,
+    TfIdf,
+    cosine,
+    dense_product,
+    sparse_rows,
+    take_rows,
+    transpose,
+)
 from cop_diff.words import tokens
 
 UNUSUAL_KIND_FACTOR = 0.8
@@ -101,9 +105,9 @@ def normalise(text: str) -> str:
 @dataclass(frozen=True)
 class _Side:
     provisions: tuple[Provision, ...]
-    own: csr_matrix
+    own: SparseRows
     """TF-IDF rows of heading + text."""
-    subtree: csr_matrix
+    subtree: SparseRows
     """TF-IDF rows of heading + text + all descendants."""
     heading_tokens: tuple[frozenset[str], ...]
     position: NDArray[np.float64]
@@ -250,17 +254,12 @@ def _jaccard_matrix(left: list[frozenset[str]], right: list[frozenset[str]]) -> 
     """``_jaccard`` of every pair of word sets, 0 where either set is empty."""
     vocabulary = {w: i for i, w in enumerate(sorted(set().union(*left, *right)))}
 
-    from scipy.sparse import csr_matrix
-
-    def binary(sets: list[frozenset[str]]) -> csr_matrix:
-        rows = [i for i, words in enumerate(sets) for _ in words]
-        columns = [vocabulary[w] for words in sets for w in words]
-        data = np.ones(len(rows))
-        return csr_matrix((data, (rows, columns)), shape=(len(sets), len(vocabulary)))
+    def binary(sets: list[frozenset[str]]) -> SparseRows:
+        return sparse_rows([[vocabulary[w] for w in words] for words in sets], len(vocabulary))
 
     # The counts of shared words, turned into ratios in place, a block of rows at a time;
     # where the union is empty, so is what they share: 0.
-    ratio = dense_product(binary(left), binary(right))
+    ratio = dense_product(binary(left), transpose(binary(right)))
     sizes_left = np.array([len(s) for s in left], dtype=np.float64)[:, None]
     sizes_right = np.array([len(s) for s in right], dtype=np.float64)[None, :]
     step = max(1, BLOCK_CELLS // max(1, len(right)))
@@ -326,11 +325,11 @@ def _score_group(
 
 
 def _similarities(
-    old: csr_matrix, new: csr_matrix, rows: list[int], cols: list[int]
+    old: SparseRows, new: SparseRows, rows: list[int], cols: list[int]
 ) -> NDArray[np.float64]:
     """Text similarity of a group's pairs only: comparing a list item with a commitment
     is wasted work at scale."""
-    return cosine(old[rows], new[cols])
+    return cosine(take_rows(old, rows), take_rows(new, cols))
 
 
 def _pairs(
@@ -806,13 +805,13 @@ def _may_hold(side: _Side, index: int, weights: dict[str, float]) -> bool:
 
 @dataclass(frozen=True)
 class _Postings:
-    """Which provisions of one side hold which words (own text, or with descendants), as
-    sparse provision-by-word matrices: the words a provision shares with each other
-    provision, weighted, are one product."""
+    """Which provisions of one side hold which words (own text, or with descendants), by
+    word: the words a provision shares with each other provision, weighted, are one
+    product."""
 
     vocabulary: dict[str, int]
-    own: csr_matrix
-    subtree: csr_matrix
+    own: SparseRows
+    subtree: SparseRows
 
     @classmethod
     def of(cls, side: _Side) -> _Postings:
@@ -822,23 +821,28 @@ class _Postings:
                 vocabulary.setdefault(word, len(vocabulary))
         return cls(
             vocabulary,
-            _incidence(side.own_words, vocabulary),
-            _incidence(side.subtree_words, vocabulary),
+            _by_word(side.own_words, vocabulary),
+            _by_word(side.subtree_words, vocabulary),
         )
 
     def held(self, weights: dict[str, float], *, container: bool) -> NDArray[np.float64]:
         """For each provision, the summed weight of the given words it holds."""
-        vector = np.zeros(len(self.vocabulary))
-        for word, weight in weights.items():
-            column = self.vocabulary.get(word)
-            if column is not None:
-                vector[column] = weight
-        return np.asarray((self.subtree if container else self.own) @ vector)
+        # By column: each provision adds up its words in the order SciPy's product did.
+        known = sorted(
+            (self.vocabulary[w], weight) for w, weight in weights.items() if w in self.vocabulary
+        )
+        query = SparseRows(
+            np.array([0, len(known)], dtype=np.int64),
+            np.array([column for column, _ in known], dtype=np.int64),
+            np.array([weight for _, weight in known], dtype=np.float64),
+            len(self.vocabulary),
+        )
+        return dense_product(query, self.subtree if container else self.own).ravel()
 
 
-def _incidence(words: tuple[frozenset[str], ...], vocabulary: dict[str, int]) -> csr_matrix:
-    from scipy.sparse import csr_matrix
-
-    rows = [index for index, present in enumerate(words) for _ in present]
-    columns = [vocabulary[word] for present in words for word in present]
-    return csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(words), len(vocabulary)))
+def _by_word(words: tuple[frozenset[str], ...], vocabulary: dict[str, int]) -> SparseRows:
+    """For each word, the provisions that hold it."""
+    held = sparse_rows(
+        [[vocabulary[word] for word in present] for present in words], len(vocabulary)
+    )
+    return transpose(held)

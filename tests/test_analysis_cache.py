@@ -164,10 +164,9 @@ def test_the_key_covers_every_provision_field() -> None:
 
 def test_an_upgraded_library_is_a_new_key(monkeypatch: pytest.MonkeyPatch) -> None:
     import numpy
-    import scipy
 
     found = analysis_cache.dependency_versions()
-    assert f"numpy-{numpy.__version__}" in found and f"scipy-{scipy.__version__}" in found
+    assert f"numpy-{numpy.__version__}" in found
     from cop_diff.pipeline import outline_file
 
     outline = outline_file(OLD, Settings(cache=False))
