@@ -162,20 +162,12 @@ def _label_similarity(a: Provision, b: Provision) -> float:
 # --- scoring ------------------------------------------------------------------------------
 
 
-def _pair_scores(
-    old: _Side,
-    new: _Side,
-    rows: list[int],
-    cols: list[int],
-    group: str,
-    parents: dict[int, int],
-    usual: dict[str, str],
-    settings: AlignSettings,
+def _text_scores(
+    old: _Side, new: _Side, rows: list[int], cols: list[int], group: str
 ) -> NDArray[np.float64]:
-    """Score every (old row, new col) pair of one group, as whole matrices.
-
-    ``usual`` maps each old kind to the kind it usually became (from an earlier pass);
-    a pair of those kinds is "of one kind" even when the names differ.
+    """The weighted sum of the terms of every (old row, new col) pair of one group that
+    do not depend on the pairs found so far: text, headings, labels and position. The
+    two passes over the containers make it once.
 
     The weighted terms are made one at a time and added up in place, in the order of the
     formulas' sums: a group of 5,000 provisions has 25 million pairs, 200 MB a matrix.
@@ -184,10 +176,6 @@ def _pair_scores(
         return np.zeros((len(rows), len(cols)))
     before = [old.provisions[r] for r in rows]
     after = [new.provisions[c] for c in cols]
-    codes: dict[str, int] = {}
-    old_kinds = np.array([codes.setdefault(p.kind, len(codes)) for p in before])
-    new_kinds = np.array([codes.setdefault(p.kind, len(codes)) for p in after])
-    overview_code = codes.setdefault("overview", len(codes))
     own = _similarities(old.own, new.own, rows, cols)
     if group == "container":
         # 0.40 subtree + 0.25 own + 0.20 headings + 0.10 labels + 0.05 position
@@ -202,21 +190,51 @@ def _pair_scores(
         )
         scores += _scaled(_label_matrix(before, after), 0.10)
         scores += _scaled(_position(old, new, rows, cols), 0.05)
+    elif group == "box":
+        scores = _scaled(own, 0.85)  # 0.85 own + 0.15 position
+        scores += _scaled(_position(old, new, rows, cols), 0.15)
+    else:
+        scores = _scaled(own, 0.88)  # 0.88 own + 0.06 labels + 0.06 position
+        scores += _scaled(_label_matrix(before, after), 0.06)
+        scores += _scaled(_position(old, new, rows, cols), 0.06)
+    return scores
+
+
+def _pair_scores(
+    old: _Side,
+    new: _Side,
+    rows: list[int],
+    cols: list[int],
+    group: str,
+    parents: dict[int, int],
+    usual: dict[str, str],
+    settings: AlignSettings,
+    scores: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Score every (old row, new col) pair of one group: its ``_text_scores``, changed in
+    place, for kinds and for parents paired already.
+
+    ``usual`` maps each old kind to the kind it usually became (from an earlier pass);
+    a pair of those kinds is "of one kind" even when the names differ.
+    """
+    if not rows or not cols:
+        return scores
+    before = [old.provisions[r] for r in rows]
+    after = [new.provisions[c] for c in cols]
+    codes: dict[str, int] = {}
+    old_kinds = np.array([codes.setdefault(p.kind, len(codes)) for p in before])
+    new_kinds = np.array([codes.setdefault(p.kind, len(codes)) for p in after])
+    overview_code = codes.setdefault("overview", len(codes))
+    if group == "container":
         # An overview's copy is never the provision itself.
         overview = (old_kinds == overview_code)[:, None] != (new_kinds == overview_code)[None, :]
         became = np.array([codes.setdefault(usual.get(p.kind, p.kind), len(codes)) for p in before])
         unusual = became[:, None] != new_kinds[None, :]
         np.multiply(scores, UNUSUAL_KIND_FACTOR, out=scores, where=unusual)
         np.copyto(scores, 0.0, where=overview)
-    elif group == "box":
-        scores = _scaled(own, 0.85)  # 0.85 own + 0.15 position
-        scores += _scaled(_position(old, new, rows, cols), 0.15)
-        np.multiply(scores, 0.7, out=scores, where=old_kinds[:, None] != new_kinds[None, :])
     else:
-        scores = _scaled(own, 0.88)  # 0.88 own + 0.06 labels + 0.06 position
-        scores += _scaled(_label_matrix(before, after), 0.06)
-        scores += _scaled(_position(old, new, rows, cols), 0.06)
-        np.multiply(scores, 0.9, out=scores, where=old_kinds[:, None] != new_kinds[None, :])
+        factor = 0.7 if group == "box" else 0.9
+        np.multiply(scores, factor, out=scores, where=old_kinds[:, None] != new_kinds[None, :])
     # Children of paired parents: parts and sections group loosely, so a shared numbered
     # parent says more.
     old_parents = [old.index.get(p.parent or "") for p in before]
@@ -305,6 +323,13 @@ class _GroupScores:
     threshold: float
 
 
+def _members(old: _Side, new: _Side, group: str) -> tuple[list[int], list[int]]:
+    """The provisions of one group, on each side (rows and cols of its matrices)."""
+    rows = [i for i, p in enumerate(old.provisions) if group_of(p) == group]
+    cols = [i for i, p in enumerate(new.provisions) if group_of(p) == group]
+    return rows, cols
+
+
 def _score_group(
     old: _Side,
     new: _Side,
@@ -312,15 +337,18 @@ def _score_group(
     parents: dict[int, int],
     usual: dict[str, str],
     settings: AlignSettings,
+    text_scores: NDArray[np.float64] | None = None,
 ) -> _GroupScores:
-    rows = [i for i, p in enumerate(old.provisions) if group_of(p) == group]
-    cols = [i for i, p in enumerate(new.provisions) if group_of(p) == group]
+    """``text_scores``: the group's ``_text_scores`` when made already, changed in place."""
+    rows, cols = _members(old, new, group)
     threshold = {
         "container": settings.container_threshold,
         "box": settings.box_threshold,
         "leaf": settings.leaf_threshold,
     }[group]
-    matrix = _pair_scores(old, new, rows, cols, group, parents, usual, settings)
+    if text_scores is None:
+        text_scores = _text_scores(old, new, rows, cols, group)
+    matrix = _pair_scores(old, new, rows, cols, group, parents, usual, settings, text_scores)
     return _GroupScores(group, rows, cols, matrix, threshold)
 
 
@@ -625,12 +653,16 @@ def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tup
     usual: dict[str, str] = {}
     pairs: dict[int, tuple[int, float]] = {}
     groups: dict[str, _GroupScores] = {}
+    container_text = _text_scores(a, b, *_members(a, b, "container"), "container")
     for _ in range(2):
         groups.pop("container", None)  # the first pass's scores: not kept beside the second's
-        groups["container"] = _score_group(a, b, "container", parents, usual, settings)
+        groups["container"] = _score_group(
+            a, b, "container", parents, usual, settings, container_text.copy()
+        )
         pairs = _pairs(groups["container"], a, b, vectoriser, settings)
         parents = {r: c for r, (c, _) in pairs.items()}
         usual = _usual_kinds(a, b, pairs)
+    del container_text
     kinds = ([usual.get(p.kind, p.kind) for p in a.provisions], [p.kind for p in b.provisions])
     pairs = _fill_gaps(pairs, groups["container"], settings.gap_threshold, kinds)
     parents = {r: c for r, (c, _) in pairs.items()}
