@@ -33,6 +33,8 @@ def word_diff(old: str, new: str) -> tuple[DiffOp, ...]:
     diffed in a fixed order and the result inverted when needed, so that swapping two
     drafts mirrors every diff, and every finding read from one.
     """
+    if old == new:  # what diff-match-patch makes of it, without encoding both (most pairs)
+        return (DiffOp(0, old),) if old else ()
     if old <= new:
         return _word_diff(old, new)
     return invert(_word_diff(new, old))
@@ -54,21 +56,21 @@ def _word_diff(old: str, new: str) -> tuple[DiffOp, ...]:
     (as its line mode does for lines), diffed, cleaned up for people, and decoded.
     """
     table: dict[str, str] = {}
-    tokens: list[str] = []
+    decoding: dict[int, str] = {}  # code point -> token, for str.translate
 
     def encode(text: str) -> str:
-        chars = []
-        for token in _TOKEN.findall(text):
+        found = _TOKEN.findall(text)
+        for token in dict.fromkeys(found):  # new tokens numbered in order of appearance
             if token not in table:
-                table[token] = chr(_FIRST_CODE_POINT + len(tokens))
-                tokens.append(token)
-            chars.append(table[token])
-        return "".join(chars)
+                code = _FIRST_CODE_POINT + len(table)
+                table[token] = chr(code)
+                decoding[code] = token
+        return "".join(map(table.__getitem__, found))
 
     diffs = semantic_diff(encode(old), encode(new))
     ops: list[DiffOp] = []
     for op, chars in diffs:
-        text = "".join(tokens[ord(ch) - _FIRST_CODE_POINT] for ch in chars)
+        text = chars.translate(decoding)
         if ops and ops[-1].op == op:
             ops[-1] = DiffOp(op, ops[-1].text + text)
         elif text:

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cop_diff.diff import rebuild, semantic_diff, word_diff
+from cop_diff.diff import _word_diff, rebuild, semantic_diff, word_diff
 from cop_diff.extract.text import extract_text
 from cop_diff.model import Comparison, Outline
 from cop_diff.pipeline import Settings, compare
@@ -209,6 +209,13 @@ def test_the_word_diff_rebuilds_draft_like_texts(old: str, new: str) -> None:
     ops = word_diff(old, new)
     assert rebuild(ops, -1) == old and rebuild(ops, 1) == new
     assert all(op.text for op in ops)
+
+
+@PROPERTY
+@given(st.one_of(st.text(max_size=300), drafts()))
+def test_a_text_diffed_with_itself_is_what_diff_match_patch_makes_of_it(text: str) -> None:
+    """``word_diff`` answers equal texts without diffing them: the same ops."""
+    assert word_diff(text, text) == _word_diff(text, text)
 
 
 @PROPERTY
