@@ -291,17 +291,21 @@ def _jaccard_matrix(left: list[frozenset[str]], right: list[frozenset[str]]) -> 
 
 def _label_matrix(before: list[Provision], after: list[Provision]) -> NDArray[np.float64]:
     """``_label_similarity`` of every pair: 1 for the same label, 0.6 for the same number."""
+    codes: dict[str | None, int] = {None: -1, "": -1}  # no number is no match
+    old_labels, new_labels = (
+        np.array([codes.setdefault(p.label, len(codes)) for p in side], dtype=np.int64)
+        for side in (before, after)
+    )
+    old_numbers, new_numbers = (
+        np.array([codes.setdefault(p.number, len(codes)) for p in side], dtype=np.int64)
+        for side in (before, after)
+    )
     matrix = np.zeros((len(before), len(after)))
-    by_label: dict[str, list[int]] = {}
-    by_number: dict[str, list[int]] = {}
-    for j, provision in enumerate(after):
-        by_label.setdefault(provision.label, []).append(j)
-        if provision.number:
-            by_number.setdefault(provision.number, []).append(j)
-    for i, provision in enumerate(before):
-        if provision.number:
-            matrix[i, by_number.get(provision.number, [])] = 0.6
-        matrix[i, by_label.get(provision.label, [])] = 1.0
+    same_number = old_numbers[:, None] == new_numbers[None, :]
+    same_number &= (old_numbers != -1)[:, None]
+    matrix[same_number] = 0.6
+    del same_number
+    matrix[old_labels[:, None] == new_labels[None, :]] = 1.0
     return matrix
 
 
@@ -847,8 +851,9 @@ class _Postings:
 
     @classmethod
     def of(cls, side: _Side) -> _Postings:
+        # Every word of a subtree is some provision's own: the own words number them all.
         vocabulary: dict[str, int] = {}
-        for present in (*side.own_words, *side.subtree_words):
+        for present in side.own_words:
             for word in sorted(present):
                 vocabulary.setdefault(word, len(vocabulary))
         return cls(
