@@ -70,8 +70,9 @@ def sparse_rows(columns: Sequence[Collection[int]], width: int) -> SparseRows:
         itertools.chain.from_iterable(columns), dtype=np.int64, count=int(lengths.sum())
     )
     # Sorted by row, then column: np.unique of one number per (row, column).
-    cells, counts = np.unique(rows * max(width, 1) + listed, return_counts=True)
-    row_of, indices = np.divmod(cells, max(width, 1))
+    stride = max(width, 1)
+    cells, counts = np.unique(rows * stride + listed, return_counts=True)
+    row_of, indices = np.divmod(cells, stride)
     indptr = np.zeros(len(columns) + 1, dtype=np.int64)
     np.cumsum(np.bincount(row_of, minlength=len(columns)), out=indptr[1:])
     return SparseRows(indptr, indices, counts.astype(np.float64), width)
@@ -84,9 +85,16 @@ def take_rows(matrix: SparseRows, rows: Sequence[int]) -> SparseRows:
     lengths = matrix.indptr[chosen + 1] - starts
     indptr = np.zeros(len(chosen) + 1, dtype=np.int64)
     np.cumsum(lengths, out=indptr[1:])
-    # Each chosen entry's place in ``matrix``: its row's start there, then one by one.
-    at = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
+    at = _ranges(starts, lengths)
     return SparseRows(indptr, matrix.indices[at], matrix.data[at], matrix.width)
+
+
+def _ranges(starts: NDArray[np.int64], lengths: NDArray[np.int64]) -> NDArray[np.int64]:
+    """``range(start, start + length)`` for each pair, one after the other, as one array."""
+    begins = np.cumsum(lengths) - lengths  # where each range begins in the result
+    positions = np.repeat(starts - begins, lengths)
+    positions += np.arange(len(positions))
+    return positions
 
 
 def transpose(matrix: SparseRows) -> SparseRows:
@@ -139,10 +147,8 @@ def dense_product(
     terms = np.diff(by_word.indptr)[rows.indices]  # how many terms each entry makes
     terms_before = np.zeros(len(terms) + 1, dtype=np.int64)
     np.cumsum(terms, out=terms_before[1:])
-    # A term's number, plus this, is where its posting stands in ``by_word``.
-    posting_offset = by_word.indptr[rows.indices] - terms_before[:-1]
-    row_of = np.repeat(np.arange(height, dtype=np.int64), np.diff(rows.indptr))
     terms_by_row = terms_before[rows.indptr]
+    row_of = np.repeat(np.arange(height, dtype=np.int64), np.diff(rows.indptr))
     row_step = max(1, BLOCK_CELLS // max(1, width))
     start = 0
     while start < height:
@@ -150,8 +156,7 @@ def dense_product(
         stop = max(start + 1, min(height, start + row_step, int(within) - 1))
         first, last = rows.indptr[start], rows.indptr[stop]
         counts = terms[first:last]
-        posting = np.repeat(posting_offset[first:last], counts)
-        posting += np.arange(terms_before[first], terms_before[last])
+        posting = _ranges(by_word.indptr[rows.indices[first:last]], counts)
         cell = np.repeat((row_of[first:last] - start) * width, counts)
         cell += by_word.indices[posting]
         value = np.repeat(rows.data[first:last], counts)
