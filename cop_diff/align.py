@@ -53,6 +53,10 @@ _MIRROR: dict[Relation, Relation] = {
     "merged": "split",
     "split": "merged",
 }
+KEPT_TEXT_SCORES = 1 << 22
+"""The containers' text scores are made once for both passes up to this many pairs (a
+matrix of 32 MB); a larger group makes them again rather than hold a second matrix of
+hundreds of MB beside the scores and the assignment."""
 MIN_CONTAINED_WORDS = 8
 """Below this many distinct words, a provision is too short to say where it went."""
 MAX_CONTAINER_GROWTH = 6
@@ -657,16 +661,19 @@ def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tup
     usual: dict[str, str] = {}
     pairs: dict[int, tuple[int, float]] = {}
     groups: dict[str, _GroupScores] = {}
-    container_text = _text_scores(a, b, *_members(a, b, "container"), "container")
-    for _ in range(2):
+    rows, cols = _members(a, b, "container")
+    kept = (
+        _text_scores(a, b, rows, cols, "container")
+        if len(rows) * len(cols) <= KEPT_TEXT_SCORES
+        else None
+    )
+    for second in (False, True):
         groups.pop("container", None)  # the first pass's scores: not kept beside the second's
-        groups["container"] = _score_group(
-            a, b, "container", parents, usual, settings, container_text.copy()
-        )
+        text = None if kept is None else kept if second else kept.copy()
+        groups["container"] = _score_group(a, b, "container", parents, usual, settings, text)
         pairs = _pairs(groups["container"], a, b, vectoriser, settings)
         parents = {r: c for r, (c, _) in pairs.items()}
         usual = _usual_kinds(a, b, pairs)
-    del container_text
     kinds = ([usual.get(p.kind, p.kind) for p in a.provisions], [p.kind for p in b.provisions])
     pairs = _fill_gaps(pairs, groups["container"], settings.gap_threshold, kinds)
     parents = {r: c for r, (c, _) in pairs.items()}
