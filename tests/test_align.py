@@ -187,3 +187,23 @@ def test_the_label_matrix_is_the_label_similarity_of_every_pair() -> None:
     after = [provision(*pair) for pair in (*labels[::-1], ("Measure 2", "2"), ("•", None))]
     expected = [[_label_similarity(a, b) for b in after] for a in before]
     assert _label_matrix(before, after).tolist() == expected
+
+
+def test_a_compare_imports_no_scipy() -> None:
+    """Importing scipy.sparse took 0.15-0.25 s of every cold compare: the products are
+    numpy's (cop_diff/tfidf.py), the assignment lap's."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from cop_diff.pipeline import Settings, compare_files\n"
+        f"compare_files(Path({str(DRAFTS / 'sample-v1.pdf')!r}), "
+        f"Path({str(DRAFTS / 'sample-v2.pdf')!r}), Settings(cache=False, workers=1))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "[]"
