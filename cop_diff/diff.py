@@ -33,7 +33,7 @@ def word_diff(old: str, new: str) -> tuple[DiffOp, ...]:
     diffed in a fixed order and the result inverted when needed, so that swapping two
     drafts mirrors every diff, and every finding read from one.
     """
-    if old == new:  # what diff-match-patch makes of it, without encoding both (most pairs)
+    if old == new:  # what diff-match-patch makes of it, without encoding either text
         return (DiffOp(0, old),) if old else ()
     if old <= new:
         return _word_diff(old, new)
