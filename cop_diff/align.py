@@ -4,7 +4,7 @@ Numbers are not identities: drafts renumber, move measures between commitments, 
 commitment into an appendix and merge several into one. Every pair of provisions gets a
 score from all the signals (text, subtree text, heading, label, kind, position, parent),
 and one global assignment per group (containers, boxes, list items and paragraphs)
-picks the pairing with the highest total score (the Hungarian method, via SciPy), not
+picks the pairing with the highest total score (``assignment.best_pairing``), not
 the first good-looking match; a pair that only stands because the assignment is one to
 one, when one side's text went into another paired provision, gives way to a merge. What
 stays unpaired is then checked for being merged into, or split out of, a paired
@@ -22,17 +22,21 @@ import itertools
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
 import numpy as np
 from numpy.typing import NDArray
 
-if TYPE_CHECKING:
-    from scipy.sparse import csr_matrix
-
 from cop_diff.assignment import best_pairing
-from cop_diff.model import Alignment, AlignSettings, Outline, Provision, Relation
-from cop_diff.tfidf import BLOCK_CELLS, TfIdf, cosine, dense_product
+from cop_diff.model import Alignment, AlignSettings, Outline, Provision, Relation, SparseRows
+from cop_diff.tfidf import (
+    BLOCK_CELLS,
+    TfIdf,
+    cosine,
+    dense_product,
+    sparse_rows,
+    take_rows,
+    transpose,
+)
 from cop_diff.words import tokens
 
 UNUSUAL_KIND_FACTOR = 0.8
@@ -49,6 +53,10 @@ _MIRROR: dict[Relation, Relation] = {
     "merged": "split",
     "split": "merged",
 }
+KEPT_TEXT_SCORES = 1 << 22
+"""The containers' text scores are made once for both passes up to this many pairs (a
+matrix of 32 MB); a larger group makes them again rather than hold a second matrix of
+hundreds of MB beside the scores and the assignment."""
 MIN_CONTAINED_WORDS = 8
 """Below this many distinct words, a provision is too short to say where it went."""
 MAX_CONTAINER_GROWTH = 6
@@ -75,9 +83,9 @@ def normalise(text: str) -> str:
 @dataclass(frozen=True)
 class _Side:
     provisions: tuple[Provision, ...]
-    own: csr_matrix
+    own: SparseRows
     """TF-IDF rows of heading + text."""
-    subtree: csr_matrix
+    subtree: SparseRows
     """TF-IDF rows of heading + text + all descendants."""
     heading_tokens: tuple[frozenset[str], ...]
     position: NDArray[np.float64]
@@ -132,20 +140,12 @@ def _label_similarity(a: Provision, b: Provision) -> float:
 # --- scoring ------------------------------------------------------------------------------
 
 
-def _pair_scores(
-    old: _Side,
-    new: _Side,
-    rows: list[int],
-    cols: list[int],
-    group: str,
-    parents: dict[int, int],
-    usual: dict[str, str],
-    settings: AlignSettings,
+def _text_scores(
+    old: _Side, new: _Side, rows: list[int], cols: list[int], group: str
 ) -> NDArray[np.float64]:
-    """Score every (old row, new col) pair of one group, as whole matrices.
-
-    ``usual`` maps each old kind to the kind it usually became (from an earlier pass);
-    a pair of those kinds is "of one kind" even when the names differ.
+    """The weighted sum of the terms of every (old row, new col) pair of one group that
+    do not depend on the pairs found so far: text, headings, labels and position. The
+    two passes over the containers make it once.
 
     The weighted terms are made one at a time and added up in place, in the order of the
     formulas' sums: a group of 5,000 provisions has 25 million pairs, 200 MB a matrix.
@@ -154,10 +154,6 @@ def _pair_scores(
         return np.zeros((len(rows), len(cols)))
     before = [old.provisions[r] for r in rows]
     after = [new.provisions[c] for c in cols]
-    codes: dict[str, int] = {}
-    old_kinds = np.array([codes.setdefault(p.kind, len(codes)) for p in before])
-    new_kinds = np.array([codes.setdefault(p.kind, len(codes)) for p in after])
-    overview_code = codes.setdefault("overview", len(codes))
     own = _similarities(old.own, new.own, rows, cols)
     if group == "container":
         # 0.40 subtree + 0.25 own + 0.20 headings + 0.10 labels + 0.05 position
@@ -172,21 +168,51 @@ def _pair_scores(
         )
         scores += _scaled(_label_matrix(before, after), 0.10)
         scores += _scaled(_position(old, new, rows, cols), 0.05)
+    elif group == "box":
+        scores = _scaled(own, 0.85)  # 0.85 own + 0.15 position
+        scores += _scaled(_position(old, new, rows, cols), 0.15)
+    else:
+        scores = _scaled(own, 0.88)  # 0.88 own + 0.06 labels + 0.06 position
+        scores += _scaled(_label_matrix(before, after), 0.06)
+        scores += _scaled(_position(old, new, rows, cols), 0.06)
+    return scores
+
+
+def _pair_scores(
+    old: _Side,
+    new: _Side,
+    rows: list[int],
+    cols: list[int],
+    group: str,
+    parents: dict[int, int],
+    usual: dict[str, str],
+    settings: AlignSettings,
+    scores: NDArray[np.float64],
+) -> NDArray[np.float64]:
+    """Score every (old row, new col) pair of one group: its ``_text_scores``, changed in
+    place, for kinds and for parents paired already.
+
+    ``usual`` maps each old kind to the kind it usually became (from an earlier pass);
+    a pair of those kinds is "of one kind" even when the names differ.
+    """
+    if not rows or not cols:
+        return scores
+    before = [old.provisions[r] for r in rows]
+    after = [new.provisions[c] for c in cols]
+    codes: dict[str, int] = {}
+    old_kinds = np.array([codes.setdefault(p.kind, len(codes)) for p in before])
+    new_kinds = np.array([codes.setdefault(p.kind, len(codes)) for p in after])
+    overview_code = codes.setdefault("overview", len(codes))
+    if group == "container":
         # An overview's copy is never the provision itself.
         overview = (old_kinds == overview_code)[:, None] != (new_kinds == overview_code)[None, :]
         became = np.array([codes.setdefault(usual.get(p.kind, p.kind), len(codes)) for p in before])
         unusual = became[:, None] != new_kinds[None, :]
         np.multiply(scores, UNUSUAL_KIND_FACTOR, out=scores, where=unusual)
         np.copyto(scores, 0.0, where=overview)
-    elif group == "box":
-        scores = _scaled(own, 0.85)  # 0.85 own + 0.15 position
-        scores += _scaled(_position(old, new, rows, cols), 0.15)
-        np.multiply(scores, 0.7, out=scores, where=old_kinds[:, None] != new_kinds[None, :])
     else:
-        scores = _scaled(own, 0.88)  # 0.88 own + 0.06 labels + 0.06 position
-        scores += _scaled(_label_matrix(before, after), 0.06)
-        scores += _scaled(_position(old, new, rows, cols), 0.06)
-        np.multiply(scores, 0.9, out=scores, where=old_kinds[:, None] != new_kinds[None, :])
+        factor = 0.7 if group == "box" else 0.9
+        np.multiply(scores, factor, out=scores, where=old_kinds[:, None] != new_kinds[None, :])
     # Children of paired parents: parts and sections group loosely, so a shared numbered
     # parent says more.
     old_parents = [old.index.get(p.parent or "") for p in before]
@@ -224,17 +250,12 @@ def _jaccard_matrix(left: list[frozenset[str]], right: list[frozenset[str]]) -> 
     """``_jaccard`` of every pair of word sets, 0 where either set is empty."""
     vocabulary = {w: i for i, w in enumerate(sorted(set().union(*left, *right)))}
 
-    from scipy.sparse import csr_matrix
-
-    def binary(sets: list[frozenset[str]]) -> csr_matrix:
-        rows = [i for i, words in enumerate(sets) for _ in words]
-        columns = [vocabulary[w] for words in sets for w in words]
-        data = np.ones(len(rows))
-        return csr_matrix((data, (rows, columns)), shape=(len(sets), len(vocabulary)))
+    def binary(sets: list[frozenset[str]]) -> SparseRows:
+        return sparse_rows([[vocabulary[w] for w in words] for words in sets], len(vocabulary))
 
     # The counts of shared words, turned into ratios in place, a block of rows at a time;
     # where the union is empty, so is what they share: 0.
-    ratio = dense_product(binary(left), binary(right))
+    ratio = dense_product(binary(left), transpose(binary(right)))
     sizes_left = np.array([len(s) for s in left], dtype=np.float64)[:, None]
     sizes_right = np.array([len(s) for s in right], dtype=np.float64)[None, :]
     step = max(1, BLOCK_CELLS // max(1, len(right)))
@@ -248,17 +269,21 @@ def _jaccard_matrix(left: list[frozenset[str]], right: list[frozenset[str]]) -> 
 
 def _label_matrix(before: list[Provision], after: list[Provision]) -> NDArray[np.float64]:
     """``_label_similarity`` of every pair: 1 for the same label, 0.6 for the same number."""
+    codes: dict[str | None, int] = {None: -1, "": -1}  # no number is no match
+    old_labels, new_labels = (
+        np.array([codes.setdefault(p.label, len(codes)) for p in side], dtype=np.int64)
+        for side in (before, after)
+    )
+    old_numbers, new_numbers = (
+        np.array([codes.setdefault(p.number, len(codes)) for p in side], dtype=np.int64)
+        for side in (before, after)
+    )
     matrix = np.zeros((len(before), len(after)))
-    by_label: dict[str, list[int]] = {}
-    by_number: dict[str, list[int]] = {}
-    for j, provision in enumerate(after):
-        by_label.setdefault(provision.label, []).append(j)
-        if provision.number:
-            by_number.setdefault(provision.number, []).append(j)
-    for i, provision in enumerate(before):
-        if provision.number:
-            matrix[i, by_number.get(provision.number, [])] = 0.6
-        matrix[i, by_label.get(provision.label, [])] = 1.0
+    same_number = old_numbers[:, None] == new_numbers[None, :]
+    same_number &= (old_numbers != -1)[:, None]
+    matrix[same_number] = 0.6
+    del same_number
+    matrix[old_labels[:, None] == new_labels[None, :]] = 1.0
     return matrix
 
 
@@ -280,6 +305,13 @@ class _GroupScores:
     threshold: float
 
 
+def _members(old: _Side, new: _Side, group: str) -> tuple[list[int], list[int]]:
+    """The provisions of one group, on each side (rows and cols of its matrices)."""
+    rows = [i for i, p in enumerate(old.provisions) if group_of(p) == group]
+    cols = [i for i, p in enumerate(new.provisions) if group_of(p) == group]
+    return rows, cols
+
+
 def _score_group(
     old: _Side,
     new: _Side,
@@ -287,24 +319,27 @@ def _score_group(
     parents: dict[int, int],
     usual: dict[str, str],
     settings: AlignSettings,
+    text_scores: NDArray[np.float64] | None = None,
 ) -> _GroupScores:
-    rows = [i for i, p in enumerate(old.provisions) if group_of(p) == group]
-    cols = [i for i, p in enumerate(new.provisions) if group_of(p) == group]
+    """``text_scores``: the group's ``_text_scores`` when made already, changed in place."""
+    rows, cols = _members(old, new, group)
     threshold = {
         "container": settings.container_threshold,
         "box": settings.box_threshold,
         "leaf": settings.leaf_threshold,
     }[group]
-    matrix = _pair_scores(old, new, rows, cols, group, parents, usual, settings)
+    if text_scores is None:
+        text_scores = _text_scores(old, new, rows, cols, group)
+    matrix = _pair_scores(old, new, rows, cols, group, parents, usual, settings, text_scores)
     return _GroupScores(group, rows, cols, matrix, threshold)
 
 
 def _similarities(
-    old: csr_matrix, new: csr_matrix, rows: list[int], cols: list[int]
+    old: SparseRows, new: SparseRows, rows: list[int], cols: list[int]
 ) -> NDArray[np.float64]:
     """Text similarity of a group's pairs only: comparing a list item with a commitment
     is wasted work at scale."""
-    return cosine(old[rows], new[cols])
+    return cosine(take_rows(old, rows), take_rows(new, cols))
 
 
 def _pairs(
@@ -600,9 +635,16 @@ def _align_canonical(old: Outline, new: Outline, settings: AlignSettings) -> tup
     usual: dict[str, str] = {}
     pairs: dict[int, tuple[int, float]] = {}
     groups: dict[str, _GroupScores] = {}
-    for _ in range(2):
+    rows, cols = _members(a, b, "container")
+    kept = (
+        _text_scores(a, b, rows, cols, "container")
+        if len(rows) * len(cols) <= KEPT_TEXT_SCORES
+        else None
+    )
+    for second in (False, True):
         groups.pop("container", None)  # the first pass's scores: not kept beside the second's
-        groups["container"] = _score_group(a, b, "container", parents, usual, settings)
+        text = None if kept is None else kept if second else kept.copy()
+        groups["container"] = _score_group(a, b, "container", parents, usual, settings, text)
         pairs = _pairs(groups["container"], a, b, vectoriser, settings)
         parents = {r: c for r, (c, _) in pairs.items()}
         usual = _usual_kinds(a, b, pairs)
@@ -780,39 +822,45 @@ def _may_hold(side: _Side, index: int, weights: dict[str, float]) -> bool:
 
 @dataclass(frozen=True)
 class _Postings:
-    """Which provisions of one side hold which words (own text, or with descendants), as
-    sparse provision-by-word matrices: the words a provision shares with each other
-    provision, weighted, are one product."""
+    """Which provisions of one side hold which words (own text, or with descendants), by
+    word: the words a provision shares with each other provision, weighted, are one
+    product."""
 
     vocabulary: dict[str, int]
-    own: csr_matrix
-    subtree: csr_matrix
+    own: SparseRows
+    subtree: SparseRows
 
     @classmethod
     def of(cls, side: _Side) -> _Postings:
+        # Every word of a subtree is some provision's own: the own words number them all.
         vocabulary: dict[str, int] = {}
-        for present in (*side.own_words, *side.subtree_words):
+        for present in side.own_words:
             for word in sorted(present):
                 vocabulary.setdefault(word, len(vocabulary))
         return cls(
             vocabulary,
-            _incidence(side.own_words, vocabulary),
-            _incidence(side.subtree_words, vocabulary),
+            _by_word(side.own_words, vocabulary),
+            _by_word(side.subtree_words, vocabulary),
         )
 
     def held(self, weights: dict[str, float], *, container: bool) -> NDArray[np.float64]:
         """For each provision, the summed weight of the given words it holds."""
-        vector = np.zeros(len(self.vocabulary))
-        for word, weight in weights.items():
-            column = self.vocabulary.get(word)
-            if column is not None:
-                vector[column] = weight
-        return np.asarray((self.subtree if container else self.own) @ vector)
+        # By column: each provision adds up its words in the order SciPy's product did.
+        known = sorted(
+            (self.vocabulary[w], weight) for w, weight in weights.items() if w in self.vocabulary
+        )
+        query = SparseRows(
+            np.array([0, len(known)], dtype=np.int64),
+            np.array([column for column, _ in known], dtype=np.int64),
+            np.array([weight for _, weight in known], dtype=np.float64),
+            len(self.vocabulary),
+        )
+        return dense_product(query, self.subtree if container else self.own).ravel()
 
 
-def _incidence(words: tuple[frozenset[str], ...], vocabulary: dict[str, int]) -> csr_matrix:
-    from scipy.sparse import csr_matrix
-
-    rows = [index for index, present in enumerate(words) for _ in present]
-    columns = [vocabulary[word] for present in words for word in present]
-    return csr_matrix((np.ones(len(rows)), (rows, columns)), shape=(len(words), len(vocabulary)))
+def _by_word(words: tuple[frozenset[str], ...], vocabulary: dict[str, int]) -> SparseRows:
+    """For each word, the provisions that hold it."""
+    held = sparse_rows(
+        [[vocabulary[word] for word in present] for present in words], len(vocabulary)
+    )
+    return transpose(held)

@@ -9,7 +9,7 @@ under the extraction cache's folder (``analysis/``), keyed by:
   so a change in extraction, segmentation or numbering profiles is a new key;
 - the alignment settings and, for findings, the lexicon's fingerprint;
 - a fingerprint of the package's own code and data files, and the versions of the
-  libraries it computes with (numpy, scipy, diff-match-patch, the stemmers), so that no
+  libraries it computes with (numpy, diff-match-patch, the stemmers), so that no
   edit to the aligner or a detector, and no upgrade, can ever be answered from an entry
   made before it.
 
@@ -38,7 +38,7 @@ FINDINGS_SCHEMA = "cop-diff/findings/2"
 _PACKAGE = Path(__file__).resolve().parent
 _CODE_SUFFIXES = (".py", ".toml")
 _ANALYSIS_LIBRARIES = frozenset(
-    {"numpy", "scipy", "fast_diff_match_patch", "diff_match_patch", "snowballstemmer", "pystemmer"}
+    {"numpy", "lap", "fast_diff_match_patch", "diff_match_patch", "snowballstemmer", "pystemmer"}
 )
 """Distribution names (``versions.canonical``) of the libraries whose output the analysis
 depends on."""

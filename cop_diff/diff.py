@@ -58,21 +58,21 @@ def _word_diff(old: str, new: str) -> tuple[DiffOp, ...]:
         sides: tuple[tuple[Op, str], ...] = ((0, old),) if old == new else ((-1, old), (1, new))
         return tuple(DiffOp(op, text) for op, text in sides if text)
     table: dict[str, str] = {}
-    tokens: list[str] = []
+    decoding: dict[int, str] = {}  # code point -> token, for str.translate
 
     def encode(text: str) -> str:
-        chars = []
-        for token in _TOKEN.findall(text):
+        found = _TOKEN.findall(text)
+        for token in dict.fromkeys(found):  # new tokens numbered in order of appearance
             if token not in table:
-                table[token] = chr(_FIRST_CODE_POINT + len(tokens))
-                tokens.append(token)
-            chars.append(table[token])
-        return "".join(chars)
+                code = _FIRST_CODE_POINT + len(table)
+                table[token] = chr(code)
+                decoding[code] = token
+        return "".join(map(table.__getitem__, found))
 
     diffs = semantic_diff(encode(old), encode(new))
     ops: list[DiffOp] = []
     for op, chars in diffs:
-        text = "".join(tokens[ord(ch) - _FIRST_CODE_POINT] for ch in chars)
+        text = chars.translate(decoding)
         if ops and ops[-1].op == op:
             ops[-1] = DiffOp(op, ops[-1].text + text)
         elif text:

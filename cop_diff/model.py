@@ -9,7 +9,11 @@ This module imports nothing from the rest of the package.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
 
 SourceFormat = Literal["pdf", "html", "text"]
 
@@ -439,6 +443,25 @@ class DutyMatch:
         """How surely the two are one duty: alike as sentences, or in what they ask for
         both ways (a duty whose conditions were rewritten keeps its action)."""
         return max(self.similarity, min(self.kept, self.gained))
+
+
+@dataclass(frozen=True, eq=False)
+class SparseRows:
+    """A sparse matrix by rows (the compressed sparse rows of SciPy's CSR): row ``i`` holds
+    ``data[indptr[i]:indptr[i + 1]]`` in columns ``indices[indptr[i]:indptr[i + 1]]``,
+    in increasing order. TF-IDF vectors of texts, or which texts hold which words
+    (``cop_diff.tfidf``). Compared by identity, as its arrays cannot be."""
+
+    indptr: NDArray[np.int64]
+    indices: NDArray[np.int64]
+    data: NDArray[np.float64]
+    width: int
+    """Number of columns."""
+
+    @property
+    def height(self) -> int:
+        """Number of rows."""
+        return len(self.indptr) - 1
 
 
 @dataclass(frozen=True)

@@ -237,8 +237,8 @@ def compare(old: Outline, new: Outline, settings: Settings, *, cached: bool = Fa
     )
 
 
-# The analysis modules are imported when an analysis is not in the cache: numpy, SciPy
-# and the detectors are most of a warm compare's start-up, and it never runs them.
+# The analysis modules are imported when an analysis is not in the cache: numpy and
+# the detectors are most of a warm compare's start-up, and it never runs them.
 
 
 def _align(old: Outline, new: Outline, settings: AlignSettings) -> tuple[Alignment, ...]:

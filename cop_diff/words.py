@@ -23,7 +23,14 @@ _ABBREVIATED = len("approx.") + 1
 search from a later start still sees the character before it, for the word boundary)."""
 
 
-def split_sentences(text: str) -> list[str]:
+TEXTS_MEMO = 1 << 14
+"""Provision texts whose sentences are memoised: each is split when its draft's size is
+checked (``pipeline.refuse_oversized``), again for the sentence index, and a list's
+lead-in once more for each of its items (the duty ledger)."""
+
+
+@lru_cache(maxsize=TEXTS_MEMO)
+def split_sentences(text: str) -> tuple[str, ...]:
     """Sentences of a text; "(cf. Commitment 17)" and "e.g. Measure 2" do not end one."""
     sentences: list[str] = []
     for piece in _SENTENCE_END.split(text):
@@ -34,7 +41,7 @@ def split_sentences(text: str) -> list[str]:
             sentences[-1] = f"{sentences[-1]} {piece}"
         else:
             sentences.append(piece)
-    return sentences
+    return tuple(sentences)
 
 
 def tokens(text: str) -> list[str]:

@@ -173,3 +173,37 @@ def test_word_diff_rebuilds_both_texts(old: str, new: str) -> None:
 def test_word_diff_works_on_whole_words() -> None:
     ops = word_diff("within 72 hours", "within 15 days")
     assert [(op.op, op.text) for op in ops] == [(0, "within "), (-1, "72 hours"), (1, "15 days")]
+
+
+def test_the_label_matrix_is_the_label_similarity_of_every_pair() -> None:
+    from cop_diff.align import _label_matrix, _label_similarity
+    from cop_diff.model import Provision
+
+    def provision(label: str, number: str | None) -> Provision:
+        return Provision(label, label, "measure", number, "", "", None, True)
+
+    labels = [("Measure 1", "1"), ("Commitment 1", "1"), ("(a)", "a"), ("•", None), ("", "")]
+    before = [provision(*pair) for pair in labels]
+    after = [provision(*pair) for pair in (*labels[::-1], ("Measure 2", "2"), ("•", None))]
+    expected = [[_label_similarity(a, b) for b in after] for a in before]
+    assert _label_matrix(before, after).tolist() == expected
+
+
+def test_a_compare_imports_no_scipy() -> None:
+    """Importing scipy.sparse took 0.15-0.25 s of every cold compare: the products are
+    numpy's (cop_diff/tfidf.py), the assignment lap's."""
+    import subprocess
+    import sys
+
+    program = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from cop_diff.pipeline import Settings, compare_files\n"
+        f"compare_files(Path({str(DRAFTS / 'sample-v1.pdf')!r}), "
+        f"Path({str(DRAFTS / 'sample-v2.pdf')!r}), Settings(cache=False, workers=1))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'scipy'))\n"
+    )
+    found = subprocess.run(
+        [sys.executable, "-c", program], capture_output=True, text=True, check=True
+    )
+    assert found.stdout.strip() == "[]"

@@ -15,14 +15,12 @@ import pytest
 from click.testing import CliRunner, Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from scipy.sparse import csr_matrix
-from scipy.sparse import random as sparse_random
 
 from cop_diff import tfidf
 from cop_diff.cli import main
 from cop_diff.extract.pdfengine import PdfEngineName
 from cop_diff.extract.text import extract_text
-from cop_diff.model import Outline
+from cop_diff.model import Outline, SparseRows
 from cop_diff.segment import segment
 from tests.pdf_factory import one_page_pdf
 
@@ -35,32 +33,71 @@ def outline(text: str) -> Outline:
     return segment(extract_text(text.encode(), source="draft.md", sha256="0"))
 
 
+def sparse(dense: np.ndarray) -> SparseRows:
+    """The non-zero cells of a dense matrix, by rows."""
+    rows, columns = np.nonzero(dense)
+    indptr = np.zeros(dense.shape[0] + 1, dtype=np.int64)
+    np.cumsum(np.bincount(rows, minlength=dense.shape[0]), out=indptr[1:])
+    return SparseRows(indptr, columns.astype(np.int64), dense[rows, columns], dense.shape[1])
+
+
+def summed_word_by_word(left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """``left @ right.T`` with each cell's terms added one by one in the order of the
+    words (columns), from 0: how SciPy's sparse product summed them, in plain Python."""
+    result = np.zeros((left.shape[0], right.shape[0]))
+    for i, j in np.ndindex(*result.shape):
+        total = 0.0
+        for word in np.flatnonzero(left[i] * right[j]):
+            total += left[i, word] * right[j, word]
+        result[i, j] = total
+    return result
+
+
 @settings(max_examples=60, deadline=None)
 @given(
-    rows=st.integers(0, 40),
-    columns=st.integers(0, 40),
+    rows=st.integers(0, 30),
+    columns=st.integers(0, 30),
     density=st.floats(0.0, 1.0),
     block=st.integers(1, 200),
+    terms=st.integers(1, 500),
     seed=st.integers(0, 2**32 - 1),
 )
-def test_a_product_made_in_blocks_is_the_product_in_one_piece(
-    rows: int, columns: int, density: float, block: int, seed: int
+def test_a_product_made_in_blocks_is_summed_word_by_word(
+    rows: int, columns: int, density: float, block: int, terms: int, seed: int
 ) -> None:
-    """Bit for bit: each row of a sparse product is summed on its own, so the blocks change
-    no value (the reports stay byte-identical)."""
+    """Bit for bit: each cell adds its terms in the order of the words, within one block,
+    so neither the blocks nor the way from SciPy to numpy change a value (the reports
+    stay byte-identical)."""
     generator = np.random.default_rng(seed)
-    left = csr_matrix(sparse_random(rows, 30, density=density, random_state=generator))
-    right = csr_matrix(sparse_random(columns, 30, density=density, random_state=generator))
-    whole = np.asarray((left @ right.T).todense(), dtype=np.float64)
-    saved = tfidf.BLOCK_CELLS
-    tfidf.BLOCK_CELLS = block
+    left, right = (
+        generator.random((count, 20)) * (generator.random((count, 20)) < density)
+        for count in (rows, columns)
+    )
+    expected = summed_word_by_word(left, right)
+    saved = tfidf.BLOCK_CELLS, tfidf.BLOCK_TERMS
+    tfidf.BLOCK_CELLS, tfidf.BLOCK_TERMS = block, terms
     try:
-        blocked = tfidf.dense_product(left, right)
-        single = tfidf.cosine(left, right, np.float32)
+        blocked = tfidf.cosine(sparse(left), sparse(right))
+        single = tfidf.cosine(sparse(left), sparse(right), np.float32)
     finally:
-        tfidf.BLOCK_CELLS = saved
-    assert blocked.dtype == np.float64 and np.array_equal(blocked, whole)
-    assert single.dtype == np.float32 and np.array_equal(single, whole.astype(np.float32))
+        tfidf.BLOCK_CELLS, tfidf.BLOCK_TERMS = saved
+    assert blocked.dtype == np.float64 and np.array_equal(blocked, expected)
+    assert single.dtype == np.float32 and np.array_equal(single, expected.astype(np.float32))
+
+
+def test_tf_idf_rows_are_sublinear_weighted_and_of_length_one() -> None:
+    vectoriser = tfidf.TfIdf([["duty", "duty", "logs"], ["logs"], []])
+    matrix = vectoriser.transform([["duty", "duty", "logs", "unknown"], [], ["logs"]])
+    assert matrix.indptr.tolist() == [0, 2, 2, 3] and matrix.indices.tolist() == [0, 1, 1]
+    duty = (1 + np.log(2)) * (np.log(4 / 2) + 1)
+    logs = np.log(4 / 3) + 1
+    length = np.hypot(duty, logs)
+    assert np.allclose(matrix.data, [duty / length, logs / length, 1.0])
+    picked = tfidf.take_rows(matrix, [2, 0])
+    assert picked.indptr.tolist() == [0, 1, 3] and picked.indices.tolist() == [1, 0, 1]
+    assert picked.data.tolist() == [matrix.data[2], matrix.data[0], matrix.data[1]]
+    by_word = tfidf.transpose(matrix)
+    assert by_word.indptr.tolist() == [0, 1, 3] and by_word.indices.tolist() == [0, 0, 2]
 
 
 def test_the_sentence_matrix_is_single_precision() -> None:
@@ -80,7 +117,8 @@ def test_the_sentence_matrix_is_single_precision() -> None:
 
 def test_reports_are_the_same_whatever_the_block_size(monkeypatch: pytest.MonkeyPatch) -> None:
     """Every matrix made in blocks (similarities, shared headings words, the duty ledger):
-    blocks of a few cells give the report of blocks of millions, byte for byte."""
+    blocks of a few cells give the report of blocks of millions, byte for byte; so do
+    the containers' text scores made for each pass rather than kept for both."""
     from cop_diff import align, ledger
     from cop_diff.pipeline import Settings, compare_files
     from cop_diff.report import report_json
@@ -90,6 +128,8 @@ def test_reports_are_the_same_whatever_the_block_size(monkeypatch: pytest.Monkey
     monkeypatch.setattr(tfidf, "BLOCK_CELLS", 7)
     monkeypatch.setattr(ledger, "BLOCK_CELLS", 7)
     monkeypatch.setattr(align, "BLOCK_CELLS", 7)
+    monkeypatch.setattr(tfidf, "BLOCK_TERMS", 5)
+    monkeypatch.setattr(align, "KEPT_TEXT_SCORES", 0)
     assert report_json(compare_files(SAMPLE_V2, SAMPLE_V3, settings)) == whole
 
 

@@ -128,8 +128,13 @@ class RuleContext:
             for a in alignment
             if a.old is not None and a.new is not None and a.relation in PAIRED
         }
+        # The first relation of each pair, looked up in one pass (not one pass a pair).
+        relations: dict[tuple[str, str], str] = {}
+        for entry in alignment:
+            if entry.old is not None and entry.new is not None:
+                relations.setdefault((entry.old, entry.new), entry.relation)
         pairs = tuple(
-            _pair_sentences(old_by_id[o], new_by_id[n], _relation(alignment, o, n), sentences)
+            _pair_sentences(old_by_id[o], new_by_id[n], relations[o, n], sentences)
             for o, n in counterparts.items()
         )
         ledger = build_ledger(old, new, sentences, counterparts)
@@ -245,10 +250,6 @@ class RuleContext:
 def _forces(ledger: Ledger, side: str) -> dict[int, int]:
     """The force of the duty each sentence of one draft states, by sentence index."""
     return {duty.sentence: duty.force for duty in (ledger.old if side == "old" else ledger.new)}
-
-
-def _relation(alignment: tuple[Alignment, ...], old: str, new: str) -> str:
-    return next(a.relation for a in alignment if a.old == old and a.new == new)
 
 
 def _trim(text: str) -> str:
