@@ -115,6 +115,24 @@ def test_filters_hide_and_show_provisions(browser: Any, sample_page: Path) -> No
     page.close()
 
 
+def test_filters_are_kept_in_the_address(browser: Any, sample_page: Path) -> None:
+    page, watch = open_page(browser, sample_page, 1400)
+    page.get_by_role("checkbox", name="Unchanged", exact=False).uncheck()
+    page.get_by_role("checkbox", name="Binding text only").check()
+    filtered = shown(page)
+    shared = page.url
+    assert "hide=unchanged" in shared and "binding=1" in shared
+    # Whoever opens the address sees the same filtered view.
+    again, _ = open_page(browser, sample_page, 1400, "?" + shared.split("?", 1)[1])
+    assert shown(again) == filtered
+    assert not again.get_by_role("checkbox", name="Unchanged", exact=False).is_checked()
+    again.get_by_role("button", name="Show everything").click()
+    again.wait_for_function("!window.location.search")
+    assert watch.errors == []
+    page.close()
+    again.close()
+
+
 def test_hostile_draft_text_stays_text(browser: Any, tmp_path: Path) -> None:
     old, new = write_hostile_drafts(tmp_path)
     path = tmp_path / "hostile.html"

@@ -1,4 +1,5 @@
-// cop-diff history: filters; permalinks, printing and the phone's fold are folds.js.
+// cop-diff history: filters; keeping them in the address, permalinks, printing and the
+// phone's fold are folds.js (copDiffAddress, copDiffFolds).
 // Without JavaScript the page still shows everything; the filters stay hidden.
 (function () {
   "use strict";
@@ -34,10 +35,13 @@
       if (note) { note.hidden = total === 0 || visible > 0; }
     });
     status.textContent = shown + " of " + rows.length + " provisions shown";
+    address.remember();
   }
 
+  var address = copDiffAddress(form);
   var reveal = copDiffFolds(form, apply);
   form.hidden = false;
+  address.restore();
   form.addEventListener("change", apply);
   apply();
   reveal();

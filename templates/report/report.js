@@ -1,5 +1,5 @@
-// cop-diff redline: filters (kept in the address, so a filtered view can be shared);
-// permalinks, printing and the phone's fold are folds.js (copDiffFolds).
+// cop-diff redline: filters; keeping them in the address, permalinks, printing and the
+// phone's fold are folds.js (copDiffAddress, copDiffFolds).
 // Without JavaScript the report still works: folded parts open by a click; no filters.
 (function () {
   "use strict";
@@ -46,48 +46,13 @@
       group.hidden = group.querySelectorAll(".finding:not([hidden])").length === 0;
     });
     status.textContent = shown + " of " + findings.length + " findings shown";
-    remember();
+    address.remember();
   }
 
-  // The filters as query parameters: ?hide=neutral,worth-a-look&rule=...&binding=1&unchanged=1
-  function remember() {
-    var params = new URLSearchParams();
-    var hidden = [];
-    form.querySelectorAll("input[name=direction]").forEach(function (box) {
-      if (!box.checked) { hidden.push(box.value); }
-    });
-    if (hidden.length) { params.set("hide", hidden.join(",")); }
-    if (form.elements.rule.value) { params.set("rule", form.elements.rule.value); }
-    if (form.elements.binding.checked) { params.set("binding", "1"); }
-    if (form.elements.unchanged.checked) { params.set("unchanged", "1"); }
-    var query = params.toString();
-    var wanted = (query ? "?" + query : window.location.pathname) + window.location.hash;
-    try {
-      window.history.replaceState(null, "", wanted);
-    } catch (error) {
-      // Some browsers refuse to change the address of a file opened from disk: the
-      // filters still work, they are only not kept in the address.
-    }
-  }
-
-  function restore() {
-    var params = new URLSearchParams(window.location.search);
-    var hidden = (params.get("hide") || "").split(",");
-    form.querySelectorAll("input[name=direction]").forEach(function (box) {
-      box.checked = hidden.indexOf(box.value) < 0;
-    });
-    var rule = params.get("rule") || "";
-    var known = Array.prototype.some.call(form.elements.rule.options, function (option) {
-      return option.value === rule;
-    });
-    form.elements.rule.value = known ? rule : "";
-    form.elements.binding.checked = params.get("binding") === "1";
-    form.elements.unchanged.checked = params.get("unchanged") === "1";
-  }
-
+  var address = copDiffAddress(form);
   var reveal = copDiffFolds(form, apply);
   form.hidden = false;
-  restore();
+  address.restore();
   form.addEventListener("change", apply);
   apply();
   reveal();
