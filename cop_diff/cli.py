@@ -82,6 +82,21 @@ def speed_options(command: F) -> F:
     )(command)
 
 
+def analysis_options(command: F) -> F:
+    """``--lexicon`` and ``--timings``, shared by ``compare`` and ``history``."""
+    command = click.option(
+        "--timings", is_flag=True, help="Print the seconds spent in each stage to stderr."
+    )(command)
+    return click.option(
+        "--lexicon",
+        "lexicon_files",
+        multiple=True,
+        type=click.Path(path_type=Path),
+        help="Extra detector words (TOML); extends the built-in lexicon, or replaces it "
+        "with `replace = true`. May be repeated.",
+    )(command)
+
+
 @contextlib.contextmanager
 def extraction_progress(count: int, quiet: bool) -> Iterator[Callable[[Path], None] | None]:
     """A progress bar on stderr while drafts are extracted; none if quiet or not a terminal."""
@@ -306,18 +321,10 @@ FORMATS_BY_SUFFIX = {
     metavar="X",
     help="Report only findings with at least this confidence (0 to 1), in every format.",
 )
-@click.option(
-    "--lexicon",
-    "lexicon_files",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Extra detector words (TOML); extends the built-in lexicon, or replaces it "
-    "with `replace = true`. May be repeated.",
-)
+@analysis_options
 @reading_options
 @keep_going_option
 @speed_options
-@click.option("--timings", is_flag=True, help="Print the seconds spent in each stage to stderr.")
 @reports_errors
 def compare(
     old: Path,
@@ -443,16 +450,9 @@ HISTORY_FORMATS_BY_SUFFIX = {
     show_default=True,
     help="What exit status 1 means: a change of substance at any step, or a weakening found.",
 )
-@click.option(
-    "--lexicon",
-    "lexicon_files",
-    multiple=True,
-    type=click.Path(path_type=Path),
-    help="Extra detector words (TOML), as for compare. May be repeated.",
-)
+@analysis_options
 @reading_options
 @speed_options
-@click.option("--timings", is_flag=True, help="Print the seconds spent in each stage to stderr.")
 @reports_errors
 def history(
     drafts: tuple[Path, ...],
