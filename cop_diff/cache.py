@@ -27,7 +27,7 @@ from typing import Any
 from cop_diff import __version__
 from cop_diff.model import Block, Document, Dropped, Line
 
-EXTRACTOR_VERSION = 4
+EXTRACTOR_VERSION = 5
 """Bump when any extractor's output changes: old entries are then never read again."""
 
 SCHEMA = "cop-diff/extracted/2"

@@ -120,14 +120,19 @@ def make_pdf(
     header: str | None = None,
     footer: str | None = None,
     first_page: int = 1,
+    made_by: tuple[str, str] | None = None,
 ) -> Path:
     """Write ``pages`` to ``path``; ``header``/``footer`` are printed on every page.
 
     ``footer`` may use ``{page}`` and ``{pages}``: "{page} / {pages}"; pages are numbered
-    from ``first_page``.
+    from ``first_page``. ``made_by``: the /Creator and /Producer to write (fpdf2's own
+    otherwise).
     """
     pdf = FPDF(unit="pt", format="A4")
     pdf.set_creation_date(CREATION_DATE)
+    if made_by is not None:
+        pdf.set_creator(made_by[0])
+        pdf.set_producer(made_by[1])
     pdf.set_auto_page_break(False)
     fonts = font_paths()
     pdf.add_font("DejaVuSans", "", str(fonts.pop("fallback")))

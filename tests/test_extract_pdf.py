@@ -593,6 +593,28 @@ def test_headings_by_size_and_bold(tmp_path: Path, pdf_engine: PdfEngineName) ->
 # --- 9. unreadable input ----------------------------------------------------------------------
 
 
+# --- what the file says of itself -------------------------------------------------------------
+
+
+CHROMIUM_PRINT = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "HeadlessChrome/156.0.0.0 Safari/537.36",
+    "Skia/PDF m156",
+)
+
+
+@pytest.mark.parametrize(
+    ("made_by", "date"),
+    [(None, "2025-01-01"), (CHROMIUM_PRINT, None), (("Writer", "LibreOffice 24.2"), "2025-01-01")],
+)
+def test_a_pdf_is_dated_by_its_creation_unless_a_browser_printed_it(
+    tmp_path: Path, pdf_engine: PdfEngineName, made_by: tuple[str, str] | None, date: str | None
+) -> None:
+    """A web page printed to PDF is "created" when printed: no date is better than that."""
+    path = make_pdf(tmp_path / "draft.pdf", [body_page(1)], made_by=made_by)
+    assert extract(path, ExtractSettings(pdf_engine=pdf_engine)).date == date
+
+
 def test_pdf_without_text_asks_for_ocr(tmp_path: Path, pdf_engine: PdfEngineName) -> None:
     path = make_pdf(tmp_path / "scan.pdf", [[Rect(72, 100, 300, 400)]])
     with pytest.raises(ExtractionError, match="OCR"):

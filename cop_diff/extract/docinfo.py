@@ -36,6 +36,19 @@ def pdf_date(value: str | None) -> str | None:
     return _valid(year, month, day)
 
 
+_PRINTED_BY_A_BROWSER = re.compile(r"^(?:mozilla/|skia/pdf)|chrome/|wkhtmltopdf", re.IGNORECASE)
+"""A PDF's Creator or Producer when a browser printed a web page to it (Chromium:
+"Mozilla/5.0 ... HeadlessChrome/156..." and "Skia/PDF m156"; wkhtmltopdf): its
+creation date is when the page was printed, which says nothing of the draft."""
+
+
+def pdf_document_date(created: str | None, creator: str | None, producer: str | None) -> str | None:
+    """The draft's date from a PDF's /CreationDate, unless a browser printed it."""
+    if any(_PRINTED_BY_A_BROWSER.search(value or "") for value in (creator, producer)):
+        return None
+    return pdf_date(created)
+
+
 def iso_date(value: str | None) -> str | None:
     """The date part of an ISO date or timestamp ("2025-03-11T09:00:00Z" -> "2025-03-11")."""
     match = _ISO_DATE.match((value or "").strip())

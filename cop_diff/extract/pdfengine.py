@@ -15,14 +15,14 @@ from __future__ import annotations
 
 import bisect
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module
 from typing import Literal, Protocol
 
 from cop_diff.errors import CopDiffError, ExtractionError, LimitError
-from cop_diff.extract.docinfo import clean_title, pdf_date
+from cop_diff.extract.docinfo import clean_title, pdf_document_date
 from cop_diff.extract.textclean import normalize_text
 from cop_diff.model import Line
 from cop_diff.versions import canonical, installed_versions
@@ -127,18 +127,24 @@ class PageLines:
     lack text (refused unless ``--keep-going``)."""
 
 
+PDF_INFO_KEYS = ("Title", "CreationDate", "Creator", "Producer")
+"""The entries of a PDF's document information dictionary that ``PdfInfo`` reads."""
+
+
 @dataclass(frozen=True)
 class PdfInfo:
     """What a PDF's document information dictionary says of it, cleaned (``docinfo``)."""
 
     title: str | None = None
     date: str | None = None
-    """The creation date, ISO ("2024-12-19")."""
+    """The creation date, ISO ("2024-12-19"); none for a web page a browser printed."""
 
     @classmethod
-    def of(cls, title: str | None, created: str | None) -> PdfInfo:
-        """From the raw /Title and /CreationDate ("D:20241219083631+01'00'")."""
-        return cls(clean_title(title), pdf_date(created))
+    def of(cls, raw: Mapping[str, str | None]) -> PdfInfo:
+        """From the raw entries: /Title, /CreationDate ("D:20241219083631+01'00'"),
+        /Creator and /Producer."""
+        date = pdf_document_date(raw.get("CreationDate"), raw.get("Creator"), raw.get("Producer"))
+        return cls(clean_title(raw.get("Title")), date)
 
 
 @dataclass(frozen=True)

@@ -118,7 +118,7 @@ def read_pages(
                 except pdfium.PdfiumError as error:  # a page pdfium cannot load
                     raise unreadable(source, error) from error
             metadata = document.get_metadata_dict(skip_empty=True)
-            return PdfPages(result, PdfInfo.of(metadata.get("Title"), metadata.get("CreationDate")))
+            return PdfPages(result, PdfInfo.of(metadata))
         finally:
             document.close()
 

@@ -18,6 +18,7 @@ from cop_diff.extract.inflation import damaged_streams, glyph_bounded_aggregator
 from cop_diff.extract.pdfengine import (
     CHAR_MARGIN,
     LINE_OVERLAP,
+    PDF_INFO_KEYS,
     WORD_MARGIN,
     ColumnRules,
     PageLines,
@@ -81,7 +82,7 @@ def _info(document: Any) -> PdfInfo:
         info = resolve1(document.info[-1]) if document.info else {}
         if not isinstance(info, dict):
             return PdfInfo()
-        return PdfInfo.of(text(info, "Title"), text(info, "CreationDate"))
+        return PdfInfo.of({key: text(info, key) for key in PDF_INFO_KEYS})
     except Exception:
         return PdfInfo()
 
