@@ -41,6 +41,12 @@ class LimitError(CopDiffError):
     """The input is beyond what cop-diff processes: too many pages, too deep, too big."""
 
 
+class OptionLimitError(LimitError):
+    """Beyond a limit an option sets (``--max-pages``, ``--max-input-mb``,
+    ``--max-provisions``): the same file is read once the option is raised, so ``watch``
+    tries it again rather than setting it aside for good."""
+
+
 def user_error(error: BaseException, path: str | None = None) -> CopDiffError | None:
     """The message for a failure the user caused (a file, its permissions, its content).
 

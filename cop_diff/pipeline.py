@@ -11,7 +11,7 @@ from typing import Any
 from cop_diff import analysis_cache
 from cop_diff import cache as extraction_cache
 from cop_diff.diff import word_diff
-from cop_diff.errors import LimitError, about
+from cop_diff.errors import OptionLimitError, about
 from cop_diff.extract import (
     SENTENCES_PER_PROVISION,
     ExtractSettings,
@@ -66,7 +66,7 @@ def outline_file(path: Path, settings: Settings) -> Outline:
 
 
 def segment_document(path: Path, document: Document, settings: Settings) -> Outline:
-    """The draft's provisions; a ``LimitError`` for more than ``--max-provisions`` allows."""
+    """The draft's provisions; an ``OptionLimitError`` for more than ``--max-provisions`` allows."""
     with about(path):  # a hostile draft nested too deeply is the draft's fault
         outline = segment(document, settings.segment)
     refuse_oversized(outline, settings.extract.max_provisions, str(path))
@@ -79,7 +79,7 @@ def refuse_oversized(outline: Outline, max_provisions: int | None, source: str) 
         return
     provisions = len(outline.provisions)
     if provisions > max_provisions:
-        raise LimitError(
+        raise OptionLimitError(
             f"{provisions:,} provisions, more than --max-provisions {max_provisions}; raise "
             "the limit if it is the right file",
             path=source,
@@ -87,7 +87,7 @@ def refuse_oversized(outline: Outline, max_provisions: int | None, source: str) 
     allowed = max_provisions * SENTENCES_PER_PROVISION
     sentences = sum(len(split_sentences(p.text)) for p in outline.provisions)
     if sentences > allowed:
-        raise LimitError(
+        raise OptionLimitError(
             f"{sentences:,} sentences, more than --max-provisions {max_provisions} allows "
             f"({SENTENCES_PER_PROVISION} a provision: {allowed:,}); raise the limit if it is "
             "the right file",

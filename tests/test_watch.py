@@ -218,6 +218,20 @@ def test_a_file_that_is_no_draft_is_skipped_once_and_breaks_no_chain(watch: Watc
     assert len(watch.comparisons()) == 1
 
 
+def test_a_draft_beyond_an_options_limit_is_tried_again_once_it_is_raised(watch: Watch) -> None:
+    """Not set aside by its hash as "not a draft": raising the option reads it."""
+    watch.publish("sample-v1.pdf", sample(1))
+    watch.publish("sample-v2.pdf", sample(2))
+    limited = watch.run("--max-provisions", "5")
+    assert limited.returncode == 2
+    assert "--max-provisions 5" in limited.stderr and "will try again next run" in limited.stderr
+    assert "skipped" not in limited.stderr and watch.comparisons() == []
+    assert not list((watch.out / "drafts").rglob("*.pdf"))
+    raised = watch.run()
+    assert raised.returncode == 0, raised.stderr
+    assert watch.comparisons() == [("sample-v1.pdf", "sample-v2.pdf")]
+
+
 def test_server_errors_and_slow_answers_are_retried(watch: Watch) -> None:
     watch.publish("sample-v1.pdf", sample(1))
     watch.publish("sample-v2.pdf", sample(2))

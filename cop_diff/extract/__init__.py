@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from cop_diff.errors import ExtractionError, InputError, LimitError, about
+from cop_diff.errors import ExtractionError, InputError, OptionLimitError, about
 from cop_diff.extract.inflation import MAX_STREAM_BYTES, MAX_TOTAL_BYTES, MIB
 from cop_diff.extract.pdfengine import DEFAULT_PDF_ENGINE, PdfEngineName
 from cop_diff.model import Document, SourceFormat
@@ -88,7 +88,7 @@ def sniff_format(path: Path, head: bytes) -> SourceFormat:
 
 
 def read_input(path: Path, max_bytes: int | None = None) -> bytes:
-    """The file's bytes; a ``LimitError`` if there are more than ``max_bytes``, of which
+    """The file's bytes; an ``OptionLimitError`` if there are more than ``max_bytes``, of which
     no more than that are read (a file of gigabytes, a device that never ends)."""
     with about(path):
         if not path.exists():
@@ -107,7 +107,7 @@ def read_input(path: Path, max_bytes: int | None = None) -> bytes:
     if max_bytes is not None and len(data) > max_bytes:
         size = path.stat().st_size if path.is_file() else 0
         found = f"{size / MIB:.1f} MB, more" if size > max_bytes else "larger"
-        raise LimitError(
+        raise OptionLimitError(
             f"{found} than --max-input-mb {max_bytes / MIB:g} allows; raise the limit if it "
             "is the right file",
             path=str(path),
@@ -173,9 +173,9 @@ class BlockBudget:
     """Blocks made by the parts of the draft read so far (a text's boxes are read apart)."""
 
     def check(self, made: int) -> None:
-        """A ``LimitError`` once ``made`` more blocks pass the limit."""
+        """An ``OptionLimitError`` once ``made`` more blocks pass the limit."""
         if self.limit is not None and self.spent + made > self.limit:
-            raise LimitError(
+            raise OptionLimitError(
                 f"more than {self.limit:,} paragraphs, too many for --max-provisions "
                 f"{self.limit // BLOCKS_PER_PROVISION} ({BLOCKS_PER_PROVISION} a provision at "
                 "most); raise the limit if it is the right file",

@@ -21,7 +21,7 @@ from functools import cache
 from importlib import import_module
 from typing import Literal, Protocol
 
-from cop_diff.errors import CopDiffError, ExtractionError, LimitError
+from cop_diff.errors import CopDiffError, ExtractionError, LimitError, OptionLimitError
 from cop_diff.extract.docinfo import clean_title, pdf_document_date
 from cop_diff.extract.textclean import normalize_text
 from cop_diff.model import Line
@@ -244,7 +244,7 @@ def font_style(name: str) -> tuple[bool, bool]:
 
 def too_long(source: str, count: int | None, max_pages: int) -> LimitError:
     pages = f"{count} pages" if count is not None else f"more than {max_pages} pages"
-    return LimitError(
+    return OptionLimitError(
         f"the PDF has {pages}, more than --max-pages {max_pages}; raise the limit if it "
         "is the right file",
         path=source,

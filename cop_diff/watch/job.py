@@ -23,7 +23,7 @@ from pathlib import Path
 from markupsafe import Markup
 
 from cop_diff import __version__
-from cop_diff.errors import CopDiffError, InputError
+from cop_diff.errors import CopDiffError, InputError, OptionLimitError
 from cop_diff.extract import damaged_pages_error
 from cop_diff.history import history_files
 from cop_diff.history_report import render_history
@@ -298,6 +298,9 @@ def _store(
         outline = outline_file(path, reading)
         if outline.document.damaged_pages:
             raise damaged_pages_error(str(path), outline.document.damaged_pages, rest=False)
+    except OptionLimitError:
+        _unstore(path)  # beyond an option's limit: an error of this run, tried again next run
+        raise
     except CopDiffError as error:
         _unstore(path)
         return f"not a readable draft: {str(error).removeprefix(f'{path}: ')}"
