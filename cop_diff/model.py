@@ -324,11 +324,11 @@ class Release:
     sequence: int
     """Order of discovery: the last resort for ordering releases."""
     title: str | None = None
-    """The draft's own title (``Document.title``), as its reports name it; ``None`` when it
-    gives none, or for a release stored before the state kept titles (schema 3)."""
+    """The draft's own title (``Document.title``), as its reports name it; "" when it
+    gives none; ``None`` until read (a release stored before the state kept titles)."""
     dated: str | None = None
     """The date the draft gives itself (``Document.date``), which may differ from when it
-    was published."""
+    was published; "" when it gives none, ``None`` until read."""
 
     @property
     def display_name(self) -> str:

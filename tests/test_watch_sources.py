@@ -366,3 +366,20 @@ def test_a_state_of_an_earlier_schema_is_upgraded_in_place(tmp_path: Path) -> No
     # A release stored before titles were kept is named by its file.
     assert (release.name, release.title, release.dated) == ("d1.pdf", None, None)
     assert release.display_name == "d1.pdf"
+
+
+def test_releases_stored_without_their_titles_get_them_on_the_next_pass(tmp_path: Path) -> None:
+    """A state of schema 2 kept no titles: the next pass reads them from the copies."""
+    import sqlite3
+
+    folder, state, out = made(tmp_path / "incoming"), tmp_path / "s.db", tmp_path / "site"
+    shutil.copy(ROOT / "drafts" / "sample-v1.pdf", folder)
+    assert watch_once(folder, state, out).returncode == 0
+    with sqlite3.connect(state) as db:  # as an upgraded state of schema 2 has it
+        db.execute("UPDATE releases SET title = NULL, dated = NULL")
+    again = watch_once(folder, state, out)
+    assert again.returncode == 0, again.stderr
+    with sqlite3.connect(state) as db:
+        (title, dated) = db.execute("SELECT title, dated FROM releases").fetchone()
+    assert title.startswith("First Draft Code of Practice") and dated == "2032-04-14"
+    assert ">First Draft Code of Practice" in (out / "index.html").read_text(encoding="utf-8")

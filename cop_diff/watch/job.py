@@ -128,6 +128,7 @@ def run_once(settings: WatchSettings) -> RunResult:
                 for owed in state.pending():
                     _drop(state, owed, "forgotten (--forget-notifications)")
             releases = _collect(state, settings, problems)
+            _describe_older_releases(state, settings)
             made = _compare_new_pairs(state, settings, problems)
             _write_history(state, settings, problems, rebuild=bool(made))
             _write_index(state, settings)
@@ -260,8 +261,8 @@ def _take(state: State, settings: WatchSettings, candidate: Candidate) -> str | 
                     candidate.published,
                     utc_now(),
                     sequence=0,  # the next, given by the state
-                    title=read.title,
-                    dated=read.date,
+                    title=read.title or "",
+                    dated=read.date or "",
                 )
                 state.add_release(release)
             if fetched is not None:
@@ -324,6 +325,21 @@ def _store(
         _unstore(path)
         return f"not a version of {release.name}, the release it would {relation}: {unlike}"
     return outline.document
+
+
+def _describe_older_releases(state: State, settings: WatchSettings) -> None:
+    """Titles and dates for the releases a state of schema 2 holds without them, read
+    from their stored copies (once: "" is kept for a draft that gives none)."""
+    for release in state.releases():
+        if release.title is not None:
+            continue
+        try:
+            document = outline_file(settings.out / release.stored, settings.compare).document
+        except CopDiffError as error:
+            log.warning("cannot read the title of %s: %s", release.name, error)
+            continue
+        with state.transaction():
+            state.describe(release.sha256, document.title or "", document.date or "")
 
 
 def _neighbour(

@@ -191,6 +191,11 @@ class State:
         rows = self.db.execute(f"SELECT {columns} FROM releases ORDER BY sequence")
         return [Release(*row) for row in rows]
 
+    def describe(self, sha256: str, title: str, dated: str) -> None:
+        """Records what a release stored before titles were kept says of itself."""
+        query = "UPDATE releases SET title = ?, dated = ? WHERE sha256 = ?"
+        self.db.execute(query, (title, dated, sha256))
+
     def known(self, sha256: str) -> bool:
         query = "SELECT 1 FROM releases WHERE sha256 = ?"
         return self.db.execute(query, (sha256,)).fetchone() is not None
