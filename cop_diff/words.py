@@ -14,13 +14,17 @@ import snowballstemmer
 
 _TOKEN = re.compile(r"[^\W_]+", re.UNICODE)
 _SENTENCE_END = re.compile(r"(?<=[.;!?])\s+(?=[(\"“‘A-Z0-9])|\n{2,}")
+ABBREVIATIONS = (
+    "cf", "e.g", "i.e", "etc", "no", "nos", "art", "arts", "para", "paras", "p", "pp", "vs",
+    "incl", "approx", "ca", "fig", "sec",
+)  # fmt: skip
+"""Words that end with a full stop without ending the sentence."""
 _ABBREVIATION = re.compile(
-    r"(?:\b(?:cf|e\.g|i\.e|etc|no|nos|art|arts|para|paras|p|pp|vs|incl|approx|ca|fig|sec)\.)$",
-    re.IGNORECASE,
+    r"(?:\b(?:" + "|".join(map(re.escape, ABBREVIATIONS)) + r")\.)$", re.IGNORECASE
 )
-_ABBREVIATED = len("approx.") + 1
-"""An abbreviation ends a sentence in its last characters: only those are searched (a
-search from a later start still sees the character before it, for the word boundary)."""
+_ABBREVIATED = max(map(len, ABBREVIATIONS)) + 2
+"""An abbreviation ends a sentence in its last characters (its full stop and the
+character before it, for the word boundary): only those are searched."""
 
 
 TEXTS_MEMO = 1 << 14

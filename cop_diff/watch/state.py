@@ -76,6 +76,8 @@ MIGRATIONS = {
     2: ("ALTER TABLE releases ADD COLUMN title TEXT", "ALTER TABLE releases ADD COLUMN dated TEXT"),
 }
 """Schema version -> the statements that bring it to the next one."""
+RELEASE_COLUMNS = tuple(field.name for field in fields(Release))
+"""The ``releases`` table's columns: ``Release``'s fields, by name."""
 
 
 class StateError(CopDiffError):
@@ -187,7 +189,7 @@ class State:
     # Releases
 
     def releases(self) -> list[Release]:
-        columns = ", ".join(field.name for field in fields(Release))
+        columns = ", ".join(RELEASE_COLUMNS)
         rows = self.db.execute(f"SELECT {columns} FROM releases ORDER BY sequence")
         return [Release(*row) for row in rows]
 
@@ -204,10 +206,10 @@ class State:
         """Stores ``release`` as the latest found; its ``sequence`` is given here."""
         (last,) = self.db.execute("SELECT coalesce(max(sequence), 0) FROM releases").fetchone()
         release = replace(release, sequence=last + 1)
-        columns = [field.name for field in fields(Release)]  # the table's columns
+        columns, marks = ", ".join(RELEASE_COLUMNS), ", ".join("?" * len(RELEASE_COLUMNS))
         self.db.execute(
-            f"INSERT INTO releases ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})",
-            tuple(getattr(release, column) for column in columns),
+            f"INSERT INTO releases ({columns}) VALUES ({marks})",
+            tuple(getattr(release, column) for column in RELEASE_COLUMNS),
         )
         return release
 
